@@ -1,0 +1,704 @@
+//! Runs one program safely and records a timestamped transcript of what it printed.
+//!
+//! The runner owns the program's process group: on a timeout, an output flood or
+//! a normal exit, every process left in the group is killed, so a grandchild
+//! holding the pipe open can never hang us (assert_cmd's own timeout only kills
+//! the direct child). Output is read with `poll(2)` on non-blocking pipes in
+//! this one thread, which also samples `/proc` for the process tree; no reader
+//! thread is ever left blocked on a pipe an orphan holds.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsString;
+use std::io::{self, Read};
+use std::os::fd::AsRawFd;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::spec::Limits;
+
+/// What to run and under which limits.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub program: PathBuf,
+    /// Arguments placed before `args`, e.g. the script for `python3 original.py`.
+    pub args: Vec<OsString>,
+    pub env: Vec<(OsString, OsString)>,
+    pub cwd: Option<PathBuf>,
+    pub timeout: Duration,
+    /// Bytes of stdout plus stderr kept; past that the run is stopped.
+    pub max_output: usize,
+    /// setrlimit caps for untrusted code; `None` for the course's own lessons.
+    pub limits: Option<Limits>,
+    /// How long to wait for the pipes to close once the program has exited.
+    pub grace: Duration,
+    /// Print each line as it arrives (for `cargo xtask run`), besides recording it.
+    pub echo: bool,
+}
+
+impl RunOptions {
+    pub fn new(program: impl Into<PathBuf>) -> RunOptions {
+        RunOptions {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+            cwd: None,
+            timeout: Duration::from_secs(30),
+            max_output: 1 << 20,
+            limits: None,
+            grace: Duration::from_millis(300),
+            echo: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// One line as it arrived: when (since the start), from where, and its text (lossy UTF-8).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub at: Duration,
+    pub stream: Stream,
+    pub text: String,
+}
+
+/// How the run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ending {
+    Exited(i32),
+    Signalled(i32),
+    TimedOut,
+    OutputCapped,
+    TooManyProcesses(usize),
+    FailedToStart(String),
+}
+
+/// Everything observed about one run.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub lines: Vec<Line>,
+    pub ending: Ending,
+    /// The program's own exit status, when it exited or was killed by us.
+    pub status: Option<ExitStatus>,
+    pub wall: Duration,
+    /// Most threads alive at once across the process tree (from /proc samples).
+    pub peak_threads: usize,
+    /// Most processes alive at once in the tree.
+    pub peak_processes: usize,
+    /// CPU time (user + system) of every process seen, summed.
+    pub cpu: Duration,
+    /// Processes still running after the program itself had exited (all killed since).
+    pub left_running: usize,
+    /// The pipes were still held open by some escaped process when we stopped reading.
+    pub pipe_held_open: bool,
+    /// Bytes of output dropped past the cap.
+    pub dropped_bytes: usize,
+    pub timeout: Duration,
+}
+
+impl Run {
+    pub fn stdout_lines(&self) -> impl Iterator<Item = &Line> {
+        self.lines.iter().filter(|l| l.stream == Stream::Stdout)
+    }
+
+    pub fn stdout(&self) -> String {
+        self.stream_text(Stream::Stdout)
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stream_text(Stream::Stderr)
+    }
+
+    fn stream_text(&self, stream: Stream) -> String {
+        self.lines
+            .iter()
+            .filter(|l| l.stream == stream)
+            .map(|l| format!("{}\n", l.text))
+            .collect()
+    }
+
+    /// A one-line account of how the run ended, for tables and explanations.
+    pub fn ending_text(&self) -> String {
+        match &self.ending {
+            Ending::Exited(code) => format!("exited with code {code}"),
+            Ending::Signalled(sig) => format!("killed by signal {sig} ({})", signal_name(*sig)),
+            Ending::TimedOut => {
+                let last = self
+                    .stdout_lines()
+                    .last()
+                    .map(|l| format!("{:?}", l.text))
+                    .unwrap_or_else(|| "nothing".into());
+                format!(
+                    "timed out after {} s; last output: {last}",
+                    trim_float(self.timeout.as_secs_f64())
+                )
+            }
+            Ending::OutputCapped => format!(
+                "printed more than the output cap; stopped after {} bytes were dropped",
+                self.dropped_bytes
+            ),
+            Ending::TooManyProcesses(n) => {
+                format!("started too many processes ({n} at once); the run was stopped")
+            }
+            Ending::FailedToStart(why) => format!("could not start: {why}"),
+        }
+    }
+}
+
+fn signal_name(sig: i32) -> &'static str {
+    match sig {
+        libc::SIGABRT => "SIGABRT, e.g. a panic while panicking or an abort",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV, a crash",
+        libc::SIGXCPU => "SIGXCPU, the CPU-time limit",
+        libc::SIGTERM => "SIGTERM",
+        _ => "signal",
+    }
+}
+
+pub(crate) fn trim_float(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map(str::to_owned).unwrap_or(s)
+}
+
+/// Runs `options` to the end, whatever the program does, and says what happened.
+pub fn run(options: &RunOptions) -> Run {
+    let started = Instant::now();
+    let mut command = Command::new(&options.program);
+    command
+        .args(&options.args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    for (key, value) in &options.env {
+        command.env(key, value);
+    }
+    if let Some(cwd) = &options.cwd {
+        command.current_dir(cwd);
+    }
+    if let Some(limits) = options.limits {
+        let nproc = user_process_count() + u64::from(limits.max_processes);
+        // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
+        unsafe {
+            command.pre_exec(move || apply_limits(limits, nproc));
+        }
+    }
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(e) => {
+            return failed(
+                options,
+                started,
+                format!("{}: {e}", options.program.display()),
+            );
+        }
+    };
+    let pgid = child.id() as i32;
+    let mut watch = Watch::new(options, child.stdout.take(), child.stderr.take(), started);
+    let mut status = None;
+    let mut ending = None;
+    let mut exited_at = None;
+    let mut left_running = 0;
+    let mut tree = Tree::new(pgid);
+    loop {
+        watch.poll(Duration::from_millis(10));
+        tree.sample();
+        if status.is_none()
+            && let Some(s) = try_wait(&mut child)
+        {
+            status = Some(s);
+            exited_at = Some(Instant::now());
+            // Whatever is still alive in the tree now was left behind by the program.
+            left_running = tree.alive().len();
+            tree.kill_all();
+        }
+        if ending.is_none() {
+            if watch.capped {
+                ending = Some(Ending::OutputCapped);
+            } else if tree.peak_processes
+                > options
+                    .limits
+                    .map_or(usize::MAX, |l| l.max_processes as usize)
+            {
+                ending = Some(Ending::TooManyProcesses(tree.peak_processes));
+            } else if status.is_none() && started.elapsed() >= options.timeout {
+                ending = Some(Ending::TimedOut);
+            }
+            if ending.is_some() && status.is_none() {
+                tree.kill_all();
+                status = Some(child.wait().unwrap_or_else(|_| ExitStatus::from_raw(9)));
+                exited_at = Some(Instant::now());
+            }
+        }
+        if let Some(exited) = exited_at
+            && (watch.all_closed() || exited.elapsed() >= options.grace)
+        {
+            break;
+        }
+    }
+    tree.kill_all();
+    let wall = exited_at.unwrap_or_else(Instant::now) - started;
+    let status = status.expect("the loop only ends after the child was reaped");
+    let ending = ending.unwrap_or_else(|| match (status.code(), status.signal()) {
+        (Some(code), _) => Ending::Exited(code),
+        (None, Some(sig)) => Ending::Signalled(sig),
+        (None, None) => Ending::Signalled(0),
+    });
+    let pipe_held_open = !watch.all_closed();
+    let dropped_bytes = watch.dropped;
+    Run {
+        lines: watch.finish(),
+        ending,
+        status: Some(status),
+        wall,
+        peak_threads: tree.peak_threads,
+        peak_processes: tree.peak_processes,
+        cpu: tree.cpu(),
+        left_running,
+        pipe_held_open,
+        dropped_bytes,
+        timeout: options.timeout,
+    }
+}
+
+fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
+    Run {
+        lines: Vec::new(),
+        ending: Ending::FailedToStart(why),
+        status: None,
+        wall: started.elapsed(),
+        peak_threads: 0,
+        peak_processes: 0,
+        cpu: Duration::ZERO,
+        left_running: 0,
+        pipe_held_open: false,
+        dropped_bytes: 0,
+        timeout: options.timeout,
+    }
+}
+
+fn try_wait(child: &mut Child) -> Option<ExitStatus> {
+    child.try_wait().ok().flatten()
+}
+
+fn apply_limits(limits: Limits, nproc: u64) -> io::Result<()> {
+    let set = |resource, value: u64| {
+        let limit = libc::rlimit {
+            rlim_cur: value as libc::rlim_t,
+            rlim_max: value as libc::rlim_t,
+        };
+        // SAFETY: a plain syscall on a valid struct.
+        if unsafe { libc::setrlimit(resource, &limit) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    };
+    set(libc::RLIMIT_AS, limits.max_memory_mb * 1024 * 1024)?;
+    set(libc::RLIMIT_CPU, limits.max_cpu_seconds)?;
+    // RLIMIT_NPROC counts every process of the user, so the cap is on top of
+    // what already runs. Root ignores it; the runner's own process count
+    // (TooManyProcesses) stops a fork bomb either way.
+    set(libc::RLIMIT_NPROC, nproc)?;
+    set(libc::RLIMIT_CORE, 0)
+}
+
+fn user_process_count() -> u64 {
+    // SAFETY: getuid cannot fail.
+    let uid = unsafe { libc::getuid() };
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    dir.flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .filter(|e| {
+            use std::os::unix::fs::MetadataExt;
+            e.metadata().is_ok_and(|m| m.uid() == uid)
+        })
+        .count() as u64
+}
+
+/// Reads both pipes as data arrives and cuts it into timestamped lines.
+struct Watch {
+    started: Instant,
+    pipes: Vec<(Stream, Option<Box<dyn ReadFd>>, Vec<u8>)>,
+    lines: Vec<Line>,
+    kept: usize,
+    max_output: usize,
+    echo: bool,
+    dropped: usize,
+    capped: bool,
+}
+
+trait ReadFd: Read + AsRawFd {}
+impl<T: Read + AsRawFd> ReadFd for T {}
+
+impl Watch {
+    fn new(
+        options: &RunOptions,
+        stdout: Option<std::process::ChildStdout>,
+        stderr: Option<std::process::ChildStderr>,
+        started: Instant,
+    ) -> Watch {
+        let mut pipes: Vec<(Stream, Option<Box<dyn ReadFd>>, Vec<u8>)> = Vec::new();
+        if let Some(out) = stdout {
+            set_nonblocking(out.as_raw_fd());
+            pipes.push((Stream::Stdout, Some(Box::new(out)), Vec::new()));
+        }
+        if let Some(err) = stderr {
+            set_nonblocking(err.as_raw_fd());
+            pipes.push((Stream::Stderr, Some(Box::new(err)), Vec::new()));
+        }
+        Watch {
+            started,
+            pipes,
+            lines: Vec::new(),
+            kept: 0,
+            max_output: options.max_output,
+            echo: options.echo,
+            dropped: 0,
+            capped: false,
+        }
+    }
+
+    fn all_closed(&self) -> bool {
+        self.pipes.iter().all(|(_, pipe, _)| pipe.is_none())
+    }
+
+    /// Waits up to `timeout` for output and takes in whatever arrived.
+    fn poll(&mut self, timeout: Duration) {
+        let mut fds: Vec<libc::pollfd> = self
+            .pipes
+            .iter()
+            .filter_map(|(_, pipe, _)| pipe.as_ref())
+            .map(|p| libc::pollfd {
+                fd: p.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            })
+            .collect();
+        if fds.is_empty() {
+            std::thread::sleep(timeout);
+            return;
+        }
+        // SAFETY: fds is a valid, initialised slice for the duration of the call.
+        unsafe {
+            libc::poll(
+                fds.as_mut_ptr(),
+                fds.len() as libc::nfds_t,
+                timeout.as_millis() as i32,
+            )
+        };
+        let now = self.started.elapsed();
+        let mut buf = [0u8; 16 * 1024];
+        for i in 0..self.pipes.len() {
+            // Read until the pipe is empty, a flood is capped, or it closes.
+            loop {
+                let (stream, pipe, pending) = &mut self.pipes[i];
+                let Some(reader) = pipe.as_mut() else { break };
+                match reader.read(&mut buf) {
+                    Ok(0) => {
+                        *pipe = None;
+                        if !pending.is_empty() {
+                            let text = String::from_utf8_lossy(pending).into_owned();
+                            pending.clear();
+                            self.lines.push(Line {
+                                at: now,
+                                stream: *stream,
+                                text,
+                            });
+                        }
+                        break;
+                    }
+                    Ok(n) => {
+                        let room = self.max_output.saturating_sub(self.kept);
+                        let take = n.min(room);
+                        self.kept += take;
+                        self.dropped += n - take;
+                        if n > take {
+                            self.capped = true;
+                        }
+                        let stream = *stream;
+                        pending.extend_from_slice(&buf[..take]);
+                        while let Some(pos) = pending.iter().position(|&b| b == b'\n') {
+                            let raw: Vec<u8> = pending.drain(..=pos).collect();
+                            let text = String::from_utf8_lossy(&raw[..raw.len() - 1]).into_owned();
+                            if self.echo {
+                                echo(stream, &text);
+                            }
+                            self.lines.push(Line {
+                                at: now,
+                                stream,
+                                text,
+                            });
+                        }
+                        if self.capped {
+                            break;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(_) => break, // WouldBlock: nothing more for now.
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> Vec<Line> {
+        let now = self.started.elapsed();
+        for (stream, _, pending) in &mut self.pipes {
+            if !pending.is_empty() {
+                let text = String::from_utf8_lossy(pending).into_owned();
+                self.lines.push(Line {
+                    at: now,
+                    stream: *stream,
+                    text,
+                });
+            }
+        }
+        self.lines
+    }
+}
+
+fn echo(stream: Stream, text: &str) {
+    match stream {
+        Stream::Stdout => println!("{text}"),
+        Stream::Stderr => eprintln!("{text}"),
+    }
+}
+
+fn set_nonblocking(fd: i32) {
+    // SAFETY: fcntl on a descriptor we own.
+    unsafe {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK);
+    }
+}
+
+/// The program's process tree as seen in /proc: its group plus every descendant.
+struct Tree {
+    pgid: i32,
+    /// Every pid ever seen in the tree (descendants that left the group included).
+    known: BTreeSet<i32>,
+    /// Latest CPU ticks per pid, so exited processes still count.
+    ticks: BTreeMap<i32, u64>,
+    peak_threads: usize,
+    peak_processes: usize,
+}
+
+struct ProcStat {
+    pid: i32,
+    ppid: i32,
+    pgrp: i32,
+    state: u8,
+    ticks: u64,
+    threads: usize,
+}
+
+impl Tree {
+    fn new(pgid: i32) -> Tree {
+        Tree {
+            pgid,
+            known: BTreeSet::from([pgid]),
+            ticks: BTreeMap::new(),
+            peak_threads: 0,
+            peak_processes: 0,
+        }
+    }
+
+    fn members(&mut self) -> Vec<ProcStat> {
+        let all = read_all_stats();
+        // A process belongs to the tree if it is in the group, or its parent does.
+        let mut members: Vec<ProcStat> = Vec::new();
+        let mut changed = true;
+        let mut rest = all;
+        while changed {
+            changed = false;
+            let mut keep = Vec::new();
+            for stat in rest {
+                if stat.pgrp == self.pgid
+                    || self.known.contains(&stat.pid)
+                    || self.known.contains(&stat.ppid)
+                {
+                    self.known.insert(stat.pid);
+                    members.push(stat);
+                    changed = true;
+                } else {
+                    keep.push(stat);
+                }
+            }
+            rest = keep;
+        }
+        members
+    }
+
+    fn sample(&mut self) {
+        let members = self.members();
+        let live: Vec<&ProcStat> = members
+            .iter()
+            .filter(|s| s.state != b'Z' && s.state != b'X')
+            .collect();
+        self.peak_processes = self.peak_processes.max(live.len());
+        self.peak_threads = self.peak_threads.max(live.iter().map(|s| s.threads).sum());
+        for stat in &members {
+            self.ticks.insert(stat.pid, stat.ticks);
+        }
+    }
+
+    /// Pids of the tree that are alive (not zombies).
+    fn alive(&mut self) -> Vec<i32> {
+        self.members()
+            .into_iter()
+            .filter(|s| s.state != b'Z' && s.state != b'X')
+            .map(|s| s.pid)
+            .collect()
+    }
+
+    fn kill_all(&mut self) {
+        // SAFETY: signalling a process group and known pids; ESRCH is harmless.
+        unsafe { libc::killpg(self.pgid, libc::SIGKILL) };
+        for pid in self.alive() {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    }
+
+    fn cpu(&self) -> Duration {
+        // SAFETY: sysconf has no preconditions.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+        Duration::from_secs_f64(self.ticks.values().sum::<u64>() as f64 / hz)
+    }
+}
+
+fn read_all_stats() -> Vec<ProcStat> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter_map(read_stat)
+        .collect()
+}
+
+fn read_stat(pid: i32) -> Option<ProcStat> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces and parentheses; fields resume after the last ')'.
+    let rest = &text[text.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let num = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
+    Some(ProcStat {
+        pid,
+        state: *fields.first()?.as_bytes().first()?,
+        ppid: num(1)? as i32,
+        pgrp: num(2)? as i32,
+        ticks: num(11)? + num(12)?,
+        threads: num(17)? as usize,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> RunOptions {
+        let mut options = RunOptions::new("/bin/sh");
+        options.args = vec!["-c".into(), script.into()];
+        options.timeout = Duration::from_secs(5);
+        options
+    }
+
+    #[test]
+    fn records_lines_in_order_with_times_and_exit_code() {
+        let run = run(&sh("echo one; sleep 0.2; echo two; echo oops >&2; exit 3"));
+        assert_eq!(run.ending, Ending::Exited(3));
+        let out: Vec<_> = run.stdout_lines().map(|l| l.text.as_str()).collect();
+        assert_eq!(out, ["one", "two"]);
+        assert_eq!(run.stderr(), "oops\n");
+        let one = &run.lines[0];
+        let two = &run.lines[1];
+        assert!(two.at - one.at >= Duration::from_millis(150), "{run:?}");
+    }
+
+    #[test]
+    fn stdin_is_empty() {
+        let run = run(&sh("cat; echo done"));
+        assert_eq!(run.stdout(), "done\n");
+    }
+
+    #[test]
+    fn timeout_kills_the_whole_group_and_says_what_was_last() {
+        let mut options = sh("echo started; sleep 30 & sleep 30; echo never");
+        options.timeout = Duration::from_millis(300);
+        let begun = Instant::now();
+        let run = run(&options);
+        assert_eq!(run.ending, Ending::TimedOut);
+        assert!(begun.elapsed() < Duration::from_secs(3));
+        assert_eq!(
+            run.ending_text(),
+            "timed out after 0.3 s; last output: \"started\""
+        );
+    }
+
+    #[test]
+    fn an_orphan_holding_stdout_is_reported_and_killed_without_hanging() {
+        let begun = Instant::now();
+        let run = run(&sh("sleep 30 & echo parent done"));
+        assert_eq!(run.ending, Ending::Exited(0));
+        assert_eq!(run.left_running, 1);
+        assert!(begun.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_flood_is_capped_and_stopped() {
+        let mut options = sh("yes flood");
+        options.max_output = 10_000;
+        let run = run(&options);
+        assert_eq!(run.ending, Ending::OutputCapped);
+        let kept: usize = run.lines.iter().map(|l| l.text.len() + 1).sum();
+        assert!(kept <= 10_000 + 100, "kept {kept}");
+        assert!(run.dropped_bytes > 0);
+    }
+
+    #[test]
+    fn invalid_utf8_is_shown_lossily() {
+        let run = run(&sh("printf 'caf\\351\\n'"));
+        assert_eq!(run.stdout(), "caf\u{fffd}\n");
+    }
+
+    #[test]
+    fn counts_processes_in_the_tree() {
+        let run = run(&sh("sleep 0.3 & sleep 0.3 & sleep 0.3 & wait"));
+        assert!(run.peak_processes >= 4, "{}", run.peak_processes);
+    }
+
+    #[test]
+    fn a_missing_program_is_reported_not_panicked() {
+        let run = run(&RunOptions::new("/nonexistent/lesson"));
+        assert!(matches!(run.ending, Ending::FailedToStart(_)));
+        assert!(run.ending_text().contains("/nonexistent/lesson"));
+    }
+
+    #[test]
+    fn a_fork_bomb_is_stopped_by_the_process_cap() {
+        let mut options = sh("for i in 1 2 3 4 5 6 7 8 9 10; do sleep 2 & done; wait");
+        options.limits = Some(Limits {
+            max_processes: 4,
+            max_memory_mb: 512,
+            max_cpu_seconds: 10,
+        });
+        let run = run(&options);
+        assert!(
+            matches!(run.ending, Ending::TooManyProcesses(_)),
+            "{:?}",
+            run.ending
+        );
+    }
+}
