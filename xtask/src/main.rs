@@ -1,0 +1,48 @@
+//! cargo xtask entry point: parses the command line and hands off to one module per subcommand.
+
+mod check;
+mod ci;
+mod list;
+mod run;
+mod ui;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The course's own tasks: list, run and check the lessons.
+#[derive(Parser)]
+#[command(name = "cargo xtask", arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the lessons in the notes' order (and the exercises on each).
+    List(list::Args),
+    /// Build once, then run lessons in order with their output live.
+    Run(run::Args),
+    /// Run lessons time-scaled and check each against its expect.toml.
+    Check(check::Args),
+    /// Everything CI runs: fmt, clippy, the tests and check.
+    Ci,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List(args) => list::main(args),
+        Command::Run(args) => run::main(args),
+        Command::Check(args) => check::main(args),
+        Command::Ci => ci::main(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

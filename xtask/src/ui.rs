@@ -1,0 +1,27 @@
+//! Shared bits of xtask's terminal output and set-up: the workspace root and status words.
+
+use std::path::PathBuf;
+
+use course::Unit;
+
+/// The course checkout xtask belongs to (its own manifest's parent).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_owned()
+}
+
+/// "3. lesson-multithreading — Multithreading", the way every command names a unit.
+pub fn label(unit: &Unit) -> String {
+    match &unit.role {
+        course::Role::Lesson { number, section } => {
+            format!("{number}. {} — {section}", unit.package)
+        }
+        course::Role::Exercise { title, .. } => format!("{} — {title}", unit.package),
+    }
+}
+
+pub fn seconds(d: std::time::Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
