@@ -159,6 +159,7 @@ pub enum Rule {
     },
     Elapsed {
         line: String,
+        from: Option<String>,
         min: Option<f64>,
         max: Option<f64>,
     },
@@ -218,6 +219,8 @@ struct RawDefaults {
 #[serde(deny_unknown_fields)]
 struct RawCase {
     name: String,
+    /// Start from the line kinds and rules of an earlier case, then add this case's own.
+    like: Option<String>,
     #[serde(default)]
     args: Vec<String>,
     hint: Option<String>,
@@ -255,7 +258,7 @@ struct RawRule {
     overlap: Option<RawOverlap>,
     span: Option<RawSpan>,
     gap: Option<RawBounds>,
-    elapsed: Option<RawBounds>,
+    elapsed: Option<RawElapsed>,
     same_keys: Option<RawSameKeys>,
     threads: Option<usize>,
     processes: Option<usize>,
@@ -299,6 +302,15 @@ struct RawSpan {
 #[serde(deny_unknown_fields)]
 struct RawBounds {
     line: String,
+    min: Option<f64>,
+    max: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawElapsed {
+    line: String,
+    from: Option<String>,
     min: Option<f64>,
     max: Option<f64>,
 }
@@ -379,7 +391,16 @@ impl Spec {
                     format!("timeout = {timeout} must be a positive number of seconds"),
                 ));
             }
-            let mut kinds = Vec::new();
+            let base = match &rc.like {
+                None => None,
+                Some(like) => Some(cases.iter().find(|c| c.name == *like).ok_or_else(|| {
+                    at(
+                        Some(case_at),
+                        format!("like = {like:?}: no earlier case has that name; `like` can only name a case above it"),
+                    )
+                })?),
+            };
+            let mut kinds: Vec<Kind> = base.map(|b| b.kinds.clone()).unwrap_or_default();
             for (name, spanned_kind) in &rc.lines {
                 let k = spanned_kind.get_ref();
                 let kind_at = Some(spanned_kind.span().start);
@@ -411,6 +432,8 @@ impl Spec {
                 if max.is_some_and(|max| max < min) {
                     return Err(at(kind_at, format!("line kind `{name}`: max is below min")));
                 }
+                // A kind of the same name replaces the one inherited through `like`.
+                kinds.retain(|k| k.name != *name);
                 kinds.push(Kind {
                     name: name.clone(),
                     matcher,
@@ -418,7 +441,7 @@ impl Spec {
                     max,
                 });
             }
-            let mut rules = Vec::new();
+            let mut rules: Vec<RuleAt> = base.map(|b| b.rules.clone()).unwrap_or_default();
             for spanned_rule in &rc.expect {
                 let offset = spanned_rule.span().start;
                 let rule = compile_rule(spanned_rule.get_ref(), &kinds)
@@ -544,6 +567,7 @@ fn compile_rule(raw: &RawRule, kinds: &[Kind]) -> Result<Rule, String> {
         check_bounds("elapsed", e.min, e.max)?;
         found.push(Rule::Elapsed {
             line: e.line.clone(),
+            from: e.from.clone(),
             min: e.min,
             max: e.max,
         });
@@ -621,8 +645,19 @@ fn compile_rule(raw: &RawRule, kinds: &[Kind]) -> Result<Rule, String> {
             capture(from, key)?;
             capture(to, key)?;
         }
-        Rule::Gap { line, .. } | Rule::Elapsed { line, .. } => {
+        Rule::Gap { line, .. }
+        | Rule::Elapsed {
+            line, from: None, ..
+        } => {
             kind(line)?;
+        }
+        Rule::Elapsed {
+            line,
+            from: Some(from),
+            ..
+        } => {
+            kind(line)?;
+            kind(from)?;
         }
         Rule::SameKeys { kinds: names, key } => {
             for name in names {
@@ -749,6 +784,25 @@ overlap = { from = "start", to = "finish", key = "id", at_least = 5 }
         assert!(error(&twice).message.contains("two cases are named"));
         let span = GOOD.replace("at_least = 5 }", "at_least = 5 }\n\n[[case.expect]]\nspan = { from = \"start\", to = \"finish\", key = \"id\" }");
         assert!(error(&span).message.contains("give `min`, `max` or both"));
+    }
+
+    #[test]
+    fn like_inherits_kinds_and_rules_and_may_replace_a_kind() {
+        let source = format!(
+            "{GOOD}\n[[case]]\nname = \"scoped\"\nlike = \"default\"\nargs = [\"scoped\"]\n\
+             [case.lines]\nstart = {{ regex = '^W(?<id>\\d) s$' }}\n[[case.expect]]\nlast = \"finish\"\n"
+        );
+        let spec = parse(&source).unwrap();
+        let scoped = &spec.cases[1];
+        assert_eq!(scoped.args, ["scoped"]);
+        assert_eq!(scoped.kinds.len(), 2);
+        assert!(scoped.kind("start").matcher.is_match("W3 s"));
+        let names: Vec<_> = scoped.rules.iter().map(|r| r.rule.name()).collect();
+        assert_eq!(names, ["order", "overlap", "last"]);
+        let e = error(&format!(
+            "{GOOD}\n[[case]]\nname = \"x\"\nlike = \"nope\"\n"
+        ));
+        assert!(e.message.contains("no earlier case"), "{e}");
     }
 
     #[test]
