@@ -1,5 +1,6 @@
 //! `cargo xtask check`: run lessons time-scaled and check each case against its expect.toml.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -16,10 +17,9 @@ pub struct Args {
     exercises: bool,
 }
 
-pub fn main(args: Args) -> anyhow::Result<ExitCode> {
+pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let root = ui::root();
-    let units = workspace::units(&root)?;
+    let units = workspace::units(root)?;
     let mut chosen = workspace::select(&units, &args.lessons)?;
     if args.exercises {
         chosen.extend(units.iter().filter(|u| !u.is_lesson()));
@@ -30,7 +30,7 @@ pub fn main(args: Args) -> anyhow::Result<ExitCode> {
         .map(|u| Spec::load(&u.spec_path()))
         .collect::<Result<_, _>>()?;
     let packages: Vec<&str> = chosen.iter().map(|u| u.package.as_str()).collect();
-    let build = workspace::build(&root, &packages, None)?;
+    let build = workspace::build(root, &packages, None)?;
     let mut results: Vec<(String, CaseResult)> = Vec::new();
     let mut broken = Vec::new();
     for (unit, spec) in chosen.iter().zip(&specs) {

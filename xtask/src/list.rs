@@ -1,5 +1,6 @@
 //! `cargo xtask list`: the lessons in the notes' order, read from each package's metadata.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use course::{Role, workspace};
@@ -11,8 +12,8 @@ pub struct Args {
     exercises: bool,
 }
 
-pub fn main(args: Args) -> anyhow::Result<ExitCode> {
-    let units = workspace::units(&crate::ui::root())?;
+pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
+    let units = workspace::units(root)?;
     println!("{:>2}  {:<28}  section", "#", "package");
     for unit in units.iter().filter(|u| u.is_lesson()) {
         if let Role::Lesson { number, section } = &unit.role {

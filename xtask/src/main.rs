@@ -6,14 +6,22 @@ mod list;
 mod run;
 mod ui;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 /// The course's own tasks: list, run and check the lessons.
 #[derive(Parser)]
-#[command(name = "cargo xtask", arg_required_else_help = true)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    arg_required_else_help = true
+)]
 struct Cli {
+    /// The course checkout to work on (default: the one this xtask belongs to).
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -32,12 +40,12 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::List(args) => list::main(args),
-        Command::Run(args) => run::main(args),
-        Command::Check(args) => check::main(args),
-        Command::Ci => ci::main(),
-    };
+    let result = ui::root(cli.root).and_then(|root| match cli.command {
+        Command::List(args) => list::main(args, &root),
+        Command::Run(args) => run::main(args, &root),
+        Command::Check(args) => check::main(args, &root),
+        Command::Ci => ci::main(&root),
+    });
     match result {
         Ok(code) => code,
         Err(error) => {

@@ -1,5 +1,6 @@
 //! `cargo xtask run`: build once, then run lessons in order under a header, output live.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -23,14 +24,13 @@ pub struct Args {
     timeline: bool,
 }
 
-pub fn main(args: Args) -> anyhow::Result<ExitCode> {
+pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     lesson_kit_scale_ok(args.scale)?;
-    let root = ui::root();
-    let units = workspace::units(&root)?;
+    let units = workspace::units(root)?;
     let chosen = workspace::select(&units, &args.lessons)?;
     let packages: Vec<&str> = chosen.iter().map(|u| u.package.as_str()).collect();
     eprintln!("building {} package(s)…", packages.len());
-    let build = workspace::build(&root, &packages, None)?;
+    let build = workspace::build(root, &packages, None)?;
     if let Some((package, error)) = build.errors.iter().next() {
         anyhow::bail!("{package} does not compile:\n{error}");
     }

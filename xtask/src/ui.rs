@@ -1,15 +1,25 @@
 //! Shared bits of xtask's terminal output and set-up: the workspace root and status words.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use course::Unit;
 
-/// The course checkout xtask belongs to (its own manifest's parent).
-pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_owned()
+/// The course checkout to work on: `--root DIR` when given, else the one xtask belongs to.
+pub fn root(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match given {
+        Some(dir) => {
+            anyhow::ensure!(
+                dir.join("Cargo.toml").is_file(),
+                "--root {}: no Cargo.toml there; give the folder of a course checkout",
+                dir.display()
+            );
+            Ok(dir.canonicalize()?)
+        }
+        None => Ok(Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("xtask lives one level below the workspace root")
+            .to_owned()),
+    }
 }
 
 /// "3. lesson-multithreading — Multithreading", the way every command names a unit.
