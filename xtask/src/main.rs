@@ -2,6 +2,7 @@
 
 mod check;
 mod ci;
+mod grade;
 mod list;
 mod run;
 mod ui;
@@ -34,6 +35,8 @@ enum Command {
     Run(run::Args),
     /// Run lessons time-scaled and check each against its expect.toml.
     Check(check::Args),
+    /// Grade students' copies against this checkout's specs, with Gradescope and JUnit reports.
+    Grade(grade::Args),
     /// Everything CI runs: fmt, clippy, the tests and check.
     Ci,
 }
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Command::List(args) => list::main(args, &root),
         Command::Run(args) => run::main(args, &root),
         Command::Check(args) => check::main(args, &root),
+        Command::Grade(args) => grade::main(args, &root),
         Command::Ci => ci::main(&root),
     });
     match result {

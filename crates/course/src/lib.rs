@@ -5,7 +5,9 @@
 
 pub mod check;
 pub mod explain;
+pub mod grade;
 pub mod judge;
+pub mod report;
 pub mod runner;
 pub mod spec;
 pub mod timeline;

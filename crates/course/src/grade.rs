@@ -1,0 +1,261 @@
+//! Grades a student's copy of the course against the grader's own specs, safely.
+//!
+//! Each submission's lesson folders are copied into a staging workspace built
+//! from the grader's own skeleton (top `Cargo.toml`, `Cargo.lock`, lesson-kit),
+//! so nothing else the student changed (specs, tests, xtask, the workspace
+//! manifest) can touch the grade. Each lesson is built alone, so one compile
+//! error costs one lesson; the staging workspace shares one target dir across
+//! submissions, so compiled dependencies are reused.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::check::{CaseResult, Program, Trust, check_case};
+use crate::explain::explain;
+use crate::spec::Spec;
+use crate::workspace::{self, Unit};
+
+/// One graded test: a case of a lesson, or a lesson that did not compile.
+#[derive(Debug, Clone)]
+pub struct Test {
+    /// "lesson-multithreading: default".
+    pub name: String,
+    pub package: String,
+    pub score: f64,
+    pub max_score: f64,
+    pub passed: bool,
+    pub hidden: bool,
+    /// One line for the table: why it failed, or "ok".
+    pub reason: String,
+    /// The whole explanation: failures, timeline, transcript or compiler message.
+    pub output: String,
+    pub time: Duration,
+}
+
+/// A whole submission's grade.
+#[derive(Debug, Clone)]
+pub struct Grade {
+    pub submission: PathBuf,
+    pub tests: Vec<Test>,
+    pub build_time: Duration,
+    pub run_time: Duration,
+}
+
+impl Grade {
+    pub fn score(&self) -> f64 {
+        self.tests.iter().map(|t| t.score).sum()
+    }
+
+    pub fn max_score(&self) -> f64 {
+        self.tests.iter().map(|t| t.max_score).sum()
+    }
+}
+
+/// What to grade and where to build.
+pub struct Grader<'a> {
+    /// The grader's own checkout: its specs and skeleton are the only ones used.
+    pub root: &'a Path,
+    /// The lessons (or exercises) to grade, from the grader's checkout.
+    pub units: Vec<&'a Unit>,
+    /// Shared across submissions so dependencies compile once.
+    pub target_dir: PathBuf,
+}
+
+impl Grader<'_> {
+    /// Reads every spec first: a grader whose own spec is broken cannot grade anyone.
+    pub fn specs(&self) -> anyhow::Result<Vec<Spec>> {
+        self.units
+            .iter()
+            .map(|u| Spec::load(&u.spec_path()).map_err(anyhow::Error::from))
+            .collect()
+    }
+
+    /// Grades the course copy at `submission`.
+    pub fn grade(&self, submission: &Path, specs: &[Spec]) -> anyhow::Result<Grade> {
+        if !submission.is_dir() {
+            bail!(
+                "submission {} is not a folder; give the folder of a student's copy of the course",
+                submission.display()
+            );
+        }
+        std::fs::create_dir_all(&self.target_dir).with_context(|| {
+            format!("cannot create the target dir {}", self.target_dir.display())
+        })?;
+        let stage = tempfile::Builder::new()
+            .prefix("grade-stage-")
+            .tempdir_in(&self.target_dir)
+            .context("cannot make a staging folder in the target dir")?;
+        let built = Instant::now();
+        let mut binaries = Vec::new();
+        self.stage(submission, stage.path())?;
+        for unit in &self.units {
+            let folder = unit_folder(self.root, unit)?;
+            let from = submission.join(&folder);
+            let outcome = if !from.join("Cargo.toml").is_file() {
+                Err(format!(
+                    "the submission has no {} (no Cargo.toml there)",
+                    folder.display()
+                ))
+            } else {
+                let build =
+                    workspace::build(stage.path(), &[&unit.package], Some(&self.target_dir))?;
+                match build.binaries.get(&unit.package) {
+                    Some(binary) => Ok(binary.clone()),
+                    None => Err(build
+                        .errors
+                        .values()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("\n")),
+                }
+            };
+            binaries.push(outcome);
+        }
+        let build_time = built.elapsed();
+        let ran = Instant::now();
+        let mut tests = Vec::new();
+        for ((unit, spec), binary) in self.units.iter().zip(specs).zip(binaries) {
+            match binary {
+                Err(message) => {
+                    let max: f64 = spec.cases.iter().map(|c| c.points).sum();
+                    tests.push(Test {
+                        name: format!("{}: build", unit.package),
+                        package: unit.package.clone(),
+                        score: 0.0,
+                        max_score: max,
+                        passed: false,
+                        hidden: false,
+                        reason: "does not compile".into(),
+                        output: format!(
+                            "{} does not compile, so none of its cases ran:\n\n{message}",
+                            unit.package
+                        ),
+                        time: Duration::ZERO,
+                    });
+                }
+                Ok(binary) => {
+                    for case in &spec.cases {
+                        let result = check_case(&Program::binary(&binary), case, Trust::Untrusted);
+                        tests.push(test_of(unit, &result));
+                    }
+                }
+            }
+        }
+        Ok(Grade {
+            submission: submission.to_owned(),
+            tests,
+            build_time,
+            run_time: ran.elapsed(),
+        })
+    }
+
+    /// Lays out the staging workspace: the grader's skeleton plus the submission's lesson folders.
+    fn stage(&self, submission: &Path, stage: &Path) -> anyhow::Result<()> {
+        let mut manifest: toml::Table = std::fs::read_to_string(self.root.join("Cargo.toml"))?
+            .parse()
+            .context("the grader's own Cargo.toml does not parse")?;
+        let mut members = vec![toml::Value::from("crates/lesson-kit")];
+        for unit in &self.units {
+            let folder = unit_folder(self.root, unit)?;
+            let from = submission.join(&folder);
+            if from.join("Cargo.toml").is_file() {
+                copy_sources(&from, &stage.join(&folder))?;
+                members.push(toml::Value::from(folder.to_string_lossy().into_owned()));
+            }
+        }
+        let workspace = manifest
+            .get_mut("workspace")
+            .and_then(|w| w.as_table_mut())
+            .context("the grader's Cargo.toml has no [workspace]")?;
+        workspace.insert("members".into(), toml::Value::Array(members));
+        std::fs::write(stage.join("Cargo.toml"), manifest.to_string())?;
+        let lock = self.root.join("Cargo.lock");
+        if lock.is_file() {
+            std::fs::copy(&lock, stage.join("Cargo.lock"))?;
+        }
+        copy_sources(
+            &self.root.join("crates/lesson-kit"),
+            &stage.join("crates/lesson-kit"),
+        )?;
+        Ok(())
+    }
+}
+
+/// The unit's folder relative to the grader's root, e.g. `lessons/03-multithreading`.
+fn unit_folder(root: &Path, unit: &Unit) -> anyhow::Result<PathBuf> {
+    let root = root.canonicalize()?;
+    let dir = unit.dir.canonicalize()?;
+    Ok(dir
+        .strip_prefix(&root)
+        .with_context(|| {
+            format!(
+                "{} is outside the course at {}",
+                dir.display(),
+                root.display()
+            )
+        })?
+        .to_owned())
+}
+
+/// Copies a package folder, leaving out build output and hidden files.
+fn copy_sources(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)?.flatten() {
+        let name = entry.file_name();
+        if name == "target" || name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            copy_sources(&path, &to.join(&name))?;
+        } else if kind.is_file() {
+            std::fs::copy(&path, to.join(&name))
+                .with_context(|| format!("cannot copy {}", path.display()))?;
+        }
+        // Symlinks are skipped: a submission must not reach outside its own folder.
+    }
+    Ok(())
+}
+
+fn test_of(unit: &Unit, result: &CaseResult) -> Test {
+    let case = &result.case;
+    let reason = match result.failures.first() {
+        None => "ok".to_owned(),
+        Some(first) => {
+            let more = result.failures.len() - 1;
+            let hint = first
+                .hint
+                .as_deref()
+                .map(|h| format!(" {h}"))
+                .unwrap_or_default();
+            let extra = if more > 0 {
+                format!(" (+{more} more)")
+            } else {
+                String::new()
+            };
+            format!(
+                "{}: expected {}, got {}.{hint}{extra}",
+                first.what, first.expected, first.got
+            )
+        }
+    };
+    let output = if result.passed() {
+        format!("passed in {:.2} s", result.run.wall.as_secs_f64())
+    } else {
+        explain(result, 40)
+    };
+    Test {
+        name: format!("{}: {}", unit.package, case.name),
+        package: unit.package.clone(),
+        score: if result.passed() { case.points } else { 0.0 },
+        max_score: case.points,
+        passed: result.passed(),
+        hidden: case.hidden,
+        reason,
+        output,
+        time: result.run.wall,
+    }
+}

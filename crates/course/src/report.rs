@@ -1,0 +1,298 @@
+//! Grade reports: the console table, Gradescope's results.json, JUnit XML, all written atomically.
+//!
+//! Student output is untrusted here too: it is capped per test (its end kept,
+//! with a note of what was cut) so a report stays small, and console output
+//! is fenced with GitHub Actions' stop-commands marker so a student's line
+//! starting with `::` cannot drive the CI that shows it.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use serde_json::json;
+
+use crate::grade::Grade;
+
+/// Student output kept per test in a report (Exercism caps a whole results.json at 500 KB).
+pub const MAX_TEST_OUTPUT: usize = 16 * 1024;
+
+/// Keeps the end of `text` within `max` bytes, saying how much was cut.
+pub fn cap(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut start = text.len() - max;
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    format!(
+        "[… {start} bytes cut; the end follows …]\n{}",
+        &text[start..]
+    )
+}
+
+/// Gradescope's autograder results.json for one graded submission.
+pub fn gradescope_json(grade: &Grade) -> serde_json::Value {
+    let tests: Vec<_> = grade
+        .tests
+        .iter()
+        .map(|t| {
+            json!({
+                "name": t.name,
+                "score": t.score,
+                "max_score": t.max_score,
+                "status": if t.passed { "passed" } else { "failed" },
+                "output": cap(&format!("{}\n\n{}", t.reason, t.output), MAX_TEST_OUTPUT),
+                "visibility": if t.hidden { "hidden" } else { "visible" },
+            })
+        })
+        .collect();
+    json!({
+        "score": grade.score(),
+        "max_score": grade.max_score(),
+        "execution_time": (grade.build_time + grade.run_time).as_secs_f64().round(),
+        "output": format!(
+            "{} of {} points; built in {:.1} s, ran in {:.1} s",
+            fmt_points(grade.score()),
+            fmt_points(grade.max_score()),
+            grade.build_time.as_secs_f64(),
+            grade.run_time.as_secs_f64()
+        ),
+        "tests": tests,
+    })
+}
+
+/// JUnit XML: one suite per lesson, one test case per graded case.
+pub fn junit(grade: &Grade) -> anyhow::Result<String> {
+    let mut report = Report::new("course grade");
+    let mut suites: Vec<TestSuite> = Vec::new();
+    for test in &grade.tests {
+        if suites
+            .last()
+            .is_none_or(|s| s.name.as_str() != test.package)
+        {
+            suites.push(TestSuite::new(test.package.as_str()));
+        }
+        let status = if test.passed {
+            TestCaseStatus::success()
+        } else {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status.set_message(test.reason.as_str());
+            status.set_description(cap(&test.output, MAX_TEST_OUTPUT));
+            status
+        };
+        let mut case = TestCase::new(test.name.as_str(), status);
+        case.set_classname(test.package.as_str());
+        case.set_time(test.time);
+        suites
+            .last_mut()
+            .expect("a suite was just pushed")
+            .add_test_case(case);
+    }
+    report.add_test_suites(suites);
+    report.to_string().context("cannot write the JUnit report")
+}
+
+/// The console table: lesson case, points, verdict, reason.
+pub fn table(grade: &Grade) -> String {
+    let name_width = grade
+        .tests
+        .iter()
+        .map(|t| t.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<name_width$}  {:>9}  {:<7}  reason",
+        "test", "points", "verdict"
+    );
+    for t in &grade.tests {
+        let points = format!("{}/{}", fmt_points(t.score), fmt_points(t.max_score));
+        let verdict = if t.passed { "pass" } else { "FAIL" };
+        let _ = writeln!(
+            out,
+            "{:<name_width$}  {points:>9}  {verdict:<7}  {}",
+            t.name,
+            one_line(&t.reason, 160)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{:<name_width$}  {:>9}",
+        "total",
+        format!(
+            "{}/{}",
+            fmt_points(grade.score()),
+            fmt_points(grade.max_score())
+        )
+    );
+    out
+}
+
+fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        flat
+    } else {
+        format!("{}…", flat.chars().take(max).collect::<String>())
+    }
+}
+
+pub fn fmt_points(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// Writes `contents` to `path` whole or not at all: a temp file beside it, then a rename.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write a report in {}", dir.display()))?;
+    file.write_all(contents)?;
+    file.as_file().sync_all()?;
+    file.persist(path)
+        .with_context(|| format!("cannot move the report into place at {}", path.display()))?;
+    Ok(())
+}
+
+/// Fences untrusted text for a GitHub Actions log, as GitHub Classroom's grader does:
+/// between `::stop-commands::TOKEN` and `::TOKEN::` no line is taken as a workflow command.
+pub fn fence_for_ci(text: &str) -> String {
+    let token = stop_token();
+    format!(
+        "::stop-commands::{token}\n{text}{}::{token}::\n",
+        if text.ends_with('\n') { "" } else { "\n" }
+    )
+}
+
+fn stop_token() -> String {
+    // Not a secret, only unguessable by the student's program before it runs:
+    // the clock and our pid are enough, so no random-number crate is pulled in.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("grade-{:x}{:x}", nanos, std::process::id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::Test;
+    use std::path::PathBuf;
+    use std::time::Duration;
+
+    fn grade() -> Grade {
+        let test = |name: &str, passed: bool, output: String| Test {
+            name: format!("lesson-x: {name}"),
+            package: "lesson-x".into(),
+            score: if passed { 1.0 } else { 0.0 },
+            max_score: 1.0,
+            passed,
+            hidden: name == "secret",
+            reason: if passed {
+                "ok".into()
+            } else {
+                "overlap: expected 5, got 1. Join later.".into()
+            },
+            output,
+            time: Duration::from_millis(200),
+        };
+        Grade {
+            submission: PathBuf::from("alice"),
+            tests: vec![
+                test("default", true, "passed".into()),
+                test(
+                    "secret",
+                    false,
+                    format!("::error::pwned\n{}", "flood\n".repeat(50_000)),
+                ),
+            ],
+            build_time: Duration::from_secs(3),
+            run_time: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn cap_keeps_the_end_and_says_how_much_was_cut() {
+        assert_eq!(cap("short", 10), "short");
+        let capped = cap("0123456789abcdef", 6);
+        assert_eq!(capped, "[… 10 bytes cut; the end follows …]\nabcdef");
+        // Never splits a character.
+        assert!(cap("ééééé", 3).ends_with('é'));
+    }
+
+    #[test]
+    fn gradescope_json_has_the_fields_gradescope_reads() {
+        let json = gradescope_json(&grade());
+        assert_eq!(json["score"], 1.0);
+        let tests = json["tests"].as_array().unwrap();
+        assert_eq!(tests[0]["name"], "lesson-x: default");
+        assert_eq!(tests[0]["status"], "passed");
+        assert_eq!(tests[1]["visibility"], "hidden");
+        assert_eq!(tests[1]["max_score"], 1.0);
+        let output = tests[1]["output"].as_str().unwrap();
+        assert!(output.len() < MAX_TEST_OUTPUT + 100, "{}", output.len());
+        assert!(output.starts_with("[… "), "{output:.80}");
+    }
+
+    #[test]
+    fn junit_marks_failures_with_their_reason() {
+        let xml = junit(&grade()).unwrap();
+        assert!(
+            xml.contains("<testsuite name=\"lesson-x\" tests=\"2\""),
+            "{xml:.400}"
+        );
+        assert!(
+            xml.contains("<failure message=\"overlap: expected 5, got 1. Join later.\""),
+            "{xml:.600}"
+        );
+        assert!(xml.len() < 2 * MAX_TEST_OUTPUT);
+    }
+
+    #[test]
+    fn table_lists_points_verdict_and_reason() {
+        let table = table(&grade());
+        assert!(
+            table.contains(
+                "lesson-x: secret         0/1  FAIL     overlap: expected 5, got 1. Join later."
+            ),
+            "{table}"
+        );
+        assert!(table.lines().last().unwrap().ends_with("1/2"), "{table}");
+    }
+
+    #[test]
+    fn fenced_text_is_between_matching_stop_commands() {
+        let fenced = fence_for_ci("::error::pwned\n");
+        let lines: Vec<&str> = fenced.lines().collect();
+        let token = lines[0].strip_prefix("::stop-commands::").unwrap();
+        assert_eq!(lines[1], "::error::pwned");
+        assert_eq!(lines[2], format!("::{token}::"));
+    }
+
+    #[test]
+    fn reports_are_written_whole_and_replace_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/results.json");
+        write_atomically(&path, b"old").unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+}
