@@ -83,13 +83,25 @@ impl Grader<'_> {
         std::fs::create_dir_all(&self.target_dir).with_context(|| {
             format!("cannot create the target dir {}", self.target_dir.display())
         })?;
-        let stage = tempfile::Builder::new()
-            .prefix("grade-stage-")
+        // The binaries are copied out of the target dir into a folder of this grade's own,
+        // so graders sharing a target dir can run their cases side by side.
+        let own_bins = tempfile::Builder::new()
+            .prefix("grade-bins-")
             .tempdir_in(&self.target_dir)
-            .context("cannot make a staging folder in the target dir")?;
+            .context("cannot make a folder for binaries in the target dir")?;
         let built = Instant::now();
         let mut binaries = Vec::new();
-        self.stage(submission, stage.path())?;
+        // Cargo keys a member's build by its path relative to the workspace and judges
+        // freshness by mtime, so two staging folders at different places would share one
+        // build and one could be taken as fresh for the other. One staging folder at a
+        // fixed place, filled and built under a lock, is always the submission's own.
+        let lock = BuildLock::take(&self.target_dir)?;
+        let stage = self.target_dir.join("stage");
+        if stage.exists() {
+            std::fs::remove_dir_all(&stage)
+                .with_context(|| format!("cannot clear {}", stage.display()))?;
+        }
+        self.stage(submission, &stage)?;
         for unit in &self.units {
             let folder = unit_folder(self.root, unit)?;
             let from = submission.join(&folder);
@@ -99,10 +111,14 @@ impl Grader<'_> {
                     folder.display()
                 ))
             } else {
-                let build =
-                    workspace::build(stage.path(), &[&unit.package], Some(&self.target_dir))?;
+                let build = workspace::build(&stage, &[&unit.package], Some(&self.target_dir))?;
                 match build.binaries.get(&unit.package) {
-                    Some(binary) => Ok(binary.clone()),
+                    Some(binary) => {
+                        let own = own_bins.path().join(&unit.package);
+                        std::fs::copy(binary, &own)
+                            .with_context(|| format!("cannot copy {}", binary.display()))?;
+                        Ok(own)
+                    }
                     None => Err(build
                         .errors
                         .values()
@@ -113,6 +129,7 @@ impl Grader<'_> {
             };
             binaries.push(outcome);
         }
+        drop(lock);
         let build_time = built.elapsed();
         let ran = Instant::now();
         let mut tests = Vec::new();
@@ -180,6 +197,26 @@ impl Grader<'_> {
             &stage.join("crates/lesson-kit"),
         )?;
         Ok(())
+    }
+}
+
+/// An exclusive `flock` on `<target>/grade.lock`, released when dropped (or when the process dies).
+struct BuildLock {
+    _file: std::fs::File,
+}
+
+impl BuildLock {
+    fn take(target_dir: &Path) -> anyhow::Result<BuildLock> {
+        use std::os::fd::AsRawFd;
+        let path = target_dir.join("grade.lock");
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        // SAFETY: flock on a descriptor we own; it blocks until the lock is free.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(std::io::Error::last_os_error())
+                .context("cannot lock the grade target dir");
+        }
+        Ok(BuildLock { _file: file })
     }
 }
 

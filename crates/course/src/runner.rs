@@ -328,10 +328,13 @@ fn user_process_count() -> u64 {
         .count() as u64
 }
 
+/// One of the child's output pipes (`None` once closed) and its unfinished last line.
+type Pipe = (Stream, Option<Box<dyn ReadFd>>, Vec<u8>);
+
 /// Reads both pipes as data arrives and cuts it into timestamped lines.
 struct Watch {
     started: Instant,
-    pipes: Vec<(Stream, Option<Box<dyn ReadFd>>, Vec<u8>)>,
+    pipes: Vec<Pipe>,
     lines: Vec<Line>,
     kept: usize,
     max_output: usize,
@@ -350,7 +353,7 @@ impl Watch {
         stderr: Option<std::process::ChildStderr>,
         started: Instant,
     ) -> Watch {
-        let mut pipes: Vec<(Stream, Option<Box<dyn ReadFd>>, Vec<u8>)> = Vec::new();
+        let mut pipes: Vec<Pipe> = Vec::new();
         if let Some(out) = stdout {
             set_nonblocking(out.as_raw_fd());
             pipes.push((Stream::Stdout, Some(Box::new(out)), Vec::new()));

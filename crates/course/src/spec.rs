@@ -325,7 +325,7 @@ struct RawSameKeys {
 // ---- the engine's defaults --------------------------------------------------
 
 pub const DEFAULT_SCALE: f64 = 0.1;
-pub const DEFAULT_TIMEOUT_SECS: f64 = 30.0;
+pub const DEFAULT_TIMEOUT_SECS: f64 = 10.0;
 pub const DEFAULT_MAX_OUTPUT: usize = 1 << 20;
 pub const DEFAULT_LIMITS: Limits = Limits {
     max_processes: 64,
