@@ -1,0 +1,14 @@
+//! The one integration test binary; each module covers one topic.
+
+/// `cargo xtask grade` over submissions made by the tests.
+mod grade;
+/// Every lesson, run and judged against its own expect.toml.
+mod lessons;
+/// The Python originals, judged against the same specs as their translations.
+mod originals;
+/// House rules that hold for every file: headers, dependencies, one source of truth.
+mod tidy;
+/// `cargo xtask` end to end: list, check of broken and hanging copies, bad specs.
+mod xtask;
+
+mod support;

@@ -1,0 +1,89 @@
+//! Shared set-up: the workspace root, one build of every binary, and throwaway copies of the course.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use course::workspace::{self, Unit};
+
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+pub fn units() -> &'static [Unit] {
+    static UNITS: OnceLock<Vec<Unit>> = OnceLock::new();
+    UNITS.get_or_init(|| workspace::units(&root()).expect("cargo metadata of the course"))
+}
+
+pub fn lessons() -> Vec<&'static Unit> {
+    units().iter().filter(|u| u.is_lesson()).collect()
+}
+
+/// Every binary of the workspace, built once per test run (`CARGO_BIN_EXE_*` only sees this
+/// package's own binaries, so the lessons and xtask are built here and found by path).
+pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
+    static BINS: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
+    BINS.get_or_init(|| {
+        let mut packages: Vec<&str> = units().iter().map(|u| u.package.as_str()).collect();
+        packages.push("xtask");
+        let build = workspace::build(&root(), &packages, None).expect("cargo build");
+        assert!(
+            build.errors.is_empty(),
+            "the course does not compile: {:?}",
+            build.errors
+        );
+        build.binaries
+    })
+}
+
+pub fn binary(package: &str) -> &'static Path {
+    binaries()
+        .get(package)
+        .unwrap_or_else(|| panic!("no binary for {package}"))
+}
+
+/// A copy of the course's sources (no target/, no .git) in a temporary folder, to break on purpose.
+pub fn copy_of_course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root(), dir.path());
+    dir
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            copy_tree(&path, &to.join(&name));
+        } else {
+            std::fs::copy(&path, to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// The target dir the copies build into: shared, so tokio and rayon compile once per machine.
+pub fn copies_target_dir() -> PathBuf {
+    root().join("target").join("it-copies")
+}
+
+/// Pids of every process whose command line mentions `needle` (to prove nothing was left behind).
+pub fn processes_mentioning(needle: &str) -> Vec<i32> {
+    let me = std::process::id() as i32;
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|&pid| pid != me)
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        })
+        .collect()
+}

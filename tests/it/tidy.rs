@@ -1,0 +1,108 @@
+//! House rules checked on every file: `//!` headers, lesson dependencies, and the pieces each lesson folder holds.
+
+use std::path::{Path, PathBuf};
+
+use crate::support;
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        if name == "target" || name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_rust_file_opens_with_a_doc_line_saying_what_it_is_for() {
+    let mut files = Vec::new();
+    rust_files(&support::root(), &mut files);
+    assert!(files.len() > 20, "found only {} files", files.len());
+    let missing: Vec<_> = files
+        .iter()
+        .filter(|f| !std::fs::read_to_string(f).unwrap().starts_with("//! "))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "files without a `//!` first line: {missing:?}"
+    );
+}
+
+#[test]
+fn lessons_depend_only_on_what_they_teach() {
+    let allowed = ["lesson-kit", "tokio", "rayon"];
+    let metadata = cargo_metadata();
+    for package in metadata["packages"].as_array().unwrap() {
+        let is_course_unit = package["metadata"].get("lesson").is_some()
+            || package["metadata"].get("exercise").is_some();
+        if !is_course_unit {
+            continue;
+        }
+        for dep in package["dependencies"].as_array().unwrap() {
+            let name = dep["name"].as_str().unwrap();
+            assert!(
+                allowed.contains(&name),
+                "{} depends on {name}; lessons use only std, lesson-kit, tokio and rayon",
+                package["name"]
+            );
+            if name == "tokio" {
+                assert_eq!(
+                    dep["uses_default_features"], false,
+                    "{}: tokio with only the features used",
+                    package["name"]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_lesson_folder_is_self_contained() {
+    for unit in support::lessons() {
+        for file in ["Cargo.toml", "src/main.rs", "README.md", "expect.toml"] {
+            assert!(
+                unit.dir.join(file).is_file(),
+                "{} has no {file}",
+                unit.package
+            );
+        }
+        let readme = std::fs::read_to_string(unit.dir.join("README.md")).unwrap();
+        assert!(
+            readme.contains("Try it"),
+            "{}: README.md needs a \"Try it\" section",
+            unit.package
+        );
+        let main = std::fs::read_to_string(unit.dir.join("src/main.rs")).unwrap();
+        assert!(
+            main.starts_with("//! Lesson"),
+            "{}: main.rs should open by naming its lesson",
+            unit.package
+        );
+    }
+}
+
+fn cargo_metadata() -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--manifest-path",
+        ])
+        .arg(support::root().join("Cargo.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

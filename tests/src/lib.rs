@@ -1,0 +1,1 @@
+//! Holds nothing: this package exists only for its integration tests in `it/`.
