@@ -14,17 +14,23 @@ pub struct Args {
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let units = workspace::units(root)?;
-    println!("{:>2}  {:<28}  section", "#", "package");
+    let width = units
+        .iter()
+        .filter(|u| args.exercises || u.is_lesson())
+        .map(|u| u.package.len())
+        .max()
+        .unwrap_or(7);
+    println!("{:>2}  {:<width$}  section", "#", "package");
     for unit in units.iter().filter(|u| u.is_lesson()) {
         if let Role::Lesson { number, section } = &unit.role {
-            println!("{number:>2}  {:<28}  {section}", unit.package);
+            println!("{number:>2}  {:<width$}  {section}", unit.package);
         }
         if args.exercises {
             for ex in &units {
                 if let Role::Exercise { lesson, title, .. } = &ex.role
                     && *lesson == unit.package
                 {
-                    println!("    {:<28}  {title}", ex.package);
+                    println!("    {:<width$}  {title}", ex.package);
                 }
             }
         }
