@@ -81,8 +81,11 @@ fn grade(submission: &Submission, lessons: &[&str]) -> Graded {
     let reports = tempfile::tempdir().unwrap();
     let json = reports.path().join("results.json");
     let junit = reports.path().join("junit.xml");
+    // Every process of this grade inherits the marker, so any left behind can be found.
+    let marker = support::unique_marker();
     let begun = Instant::now();
     let out = Command::new(support::binary("xtask"))
+        .env("COURSE_TEST_MARKER", &marker)
         .arg("grade")
         .args(lessons)
         .arg("--submission")
@@ -99,6 +102,11 @@ fn grade(submission: &Submission, lessons: &[&str]) -> Graded {
         .get_output()
         .clone();
     let took = begun.elapsed();
+    assert_eq!(
+        support::processes_with_env(&marker),
+        Vec::<i32>::new(),
+        "grading left a process behind"
+    );
     let json: Value =
         serde_json::from_slice(&std::fs::read(&json).unwrap()).expect("results.json is JSON");
     assert_gradescope_shape(&json);

@@ -87,3 +87,28 @@ pub fn processes_mentioning(needle: &str) -> Vec<i32> {
         })
         .collect()
 }
+
+/// A string no other test uses, to tag the processes of one run through their environment.
+pub fn unique_marker() -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Pids of every process whose environment holds `COURSE_TEST_MARKER=<marker>`.
+pub fn processes_with_env(marker: &str) -> Vec<i32> {
+    let needle = format!("COURSE_TEST_MARKER={marker}\0");
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| String::from_utf8_lossy(&env).contains(&needle))
+        })
+        .collect()
+}

@@ -21,6 +21,15 @@ pub fn explain(result: &CaseResult, max_lines: usize) -> String {
         let _ = writeln!(out, "timeline (1 unit = {} s):", case.scale);
         out.push_str(&indent(&timeline::render(case, run, 50)));
     }
+    let _ = writeln!(
+        out,
+        "observed: {} in {:.2} s wall, {:.2} s CPU; at most {} process(es) and {} thread(s) at once",
+        run.ending_text(),
+        run.wall.as_secs_f64(),
+        run.cpu.as_secs_f64(),
+        run.peak_processes,
+        run.peak_threads
+    );
     let lines = &run.lines;
     let _ = writeln!(
         out,
