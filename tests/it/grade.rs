@@ -197,9 +197,9 @@ fn processes_started_another_way_pass() {
 
 // ---- wrong ones must fail, each for its reason ------------------------------------
 
-#[test]
-fn sequential_joins_fail_as_one_after_another() {
-    let s = Submission::new()
+/// Lesson 3 with each worker joined right after it is spawned: the classic sequential mistake.
+fn joined_right_after_spawning() -> Submission {
+    Submission::new()
         .edit(
             "lessons/03-multithreading/src/main.rs",
             "        threads.push(t);",
@@ -209,7 +209,12 @@ fn sequential_joins_fail_as_one_after_another() {
             "lessons/03-multithreading/src/main.rs",
             "    for t in threads {\n        t.join().expect(\"a worker thread panicked\");\n    }",
             "    let _: Vec<()> = threads;",
-        );
+        )
+}
+
+#[test]
+fn sequential_joins_fail_as_one_after_another() {
+    let s = joined_right_after_spawning();
     let g = grade(&s, &["lesson-multithreading"]);
     g.assert_failed_because("lesson-multithreading: default", "one after another");
     assert!(g.stdout.contains("FAIL"), "{}", g.stdout);
@@ -341,22 +346,11 @@ fn an_orphan_holding_stdout_is_reported_killed_and_does_not_hang_grading() {
 
 #[test]
 fn a_student_loosening_their_spec_changes_nothing() {
-    let s = Submission::new()
-        .edit(
-            "lessons/03-multithreading/src/main.rs",
-            "        threads.push(t);",
-            "        t.join().unwrap();",
-        )
-        .edit(
-            "lessons/03-multithreading/src/main.rs",
-            "    for t in threads {\n        t.join().expect(\"a worker thread panicked\");\n    }",
-            "    let _: Vec<()> = threads;",
-        )
-        .edit(
-            "lessons/03-multithreading/expect.toml",
-            "at_least = 5",
-            "at_least = 2",
-        );
+    let s = joined_right_after_spawning().edit(
+        "lessons/03-multithreading/expect.toml",
+        "at_least = 5",
+        "at_least = 2",
+    );
     std::fs::write(s.path().join("Cargo.toml"), "this is not a manifest").unwrap();
     grade(&s, &["lesson-multithreading"])
         .assert_failed_because("lesson-multithreading: default", "one after another");
