@@ -1,5 +1,7 @@
 //! The one integration test binary; each module covers one topic.
 
+/// The exercises' solutions and starting points, and watch, hint, reset and progress end to end.
+mod exercises;
 /// `cargo xtask grade` over submissions made by the tests.
 mod grade;
 /// Every lesson, run and judged against its own expect.toml.

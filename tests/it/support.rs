@@ -68,6 +68,18 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Held while a test makes a copy of the course and builds it into [`copies_target_dir`].
+///
+/// There each package's binary has one path and cargo judges freshness by mtime alone, so
+/// two copies building at once could run each other's binaries: one test at a time, each
+/// making its copy (newer than anything built before) once it holds this.
+pub fn copies_lock() -> std::sync::MutexGuard<'static, ()> {
+    static COPIES: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    COPIES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// The target dir the copies build into: shared, so tokio and rayon compile once per machine.
 pub fn copies_target_dir() -> PathBuf {
     root().join("target").join("it-copies")

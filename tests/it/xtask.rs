@@ -47,6 +47,7 @@ fn no_arguments_prints_help() {
 
 #[test]
 fn check_fails_a_lesson_that_joins_each_worker_right_after_spawning_it() {
+    let _one = support::copies_lock();
     let copy = support::copy_of_course();
     let main = copy.path().join("lessons/03-multithreading/src/main.rs");
     let source = std::fs::read_to_string(&main).unwrap();
@@ -88,6 +89,7 @@ fn check_fails_a_lesson_that_joins_each_worker_right_after_spawning_it() {
 
 #[test]
 fn check_stops_a_hanging_lesson_and_leaves_no_process_behind() {
+    let _one = support::copies_lock();
     let copy = support::copy_of_course();
     let marker = format!("hang-marker-{}", std::process::id());
     let lesson = copy.path().join("lessons/02-thread");
@@ -137,6 +139,7 @@ fn check_stops_a_hanging_lesson_and_leaves_no_process_behind() {
 
 #[test]
 fn check_rejects_a_spec_with_an_unknown_key_naming_file_and_line() {
+    let _one = support::copies_lock();
     let copy = support::copy_of_course();
     let spec = copy.path().join("lessons/02-thread/expect.toml");
     let text = std::fs::read_to_string(&spec).unwrap();

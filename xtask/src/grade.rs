@@ -26,6 +26,9 @@ pub struct Args {
     /// Write JUnit XML here (a folder of <student>.xml with --submissions).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Also grade every exercise (with LESSON names: those and every exercise).
+    #[arg(long)]
+    exercises: bool,
     /// Where submissions are built; shared so dependencies compile once (default: target/grade).
     #[arg(long, value_name = "DIR")]
     target_dir: Option<PathBuf>,
@@ -33,7 +36,10 @@ pub struct Args {
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let units = workspace::units(root)?;
-    let chosen = workspace::select(&units, &args.lessons)?;
+    let mut chosen = workspace::select(&units, &args.lessons)?;
+    if args.exercises {
+        chosen.extend(units.iter().filter(|u| !u.is_lesson()));
+    }
     let grader = Grader {
         root,
         units: chosen,

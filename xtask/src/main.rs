@@ -3,9 +3,13 @@
 mod check;
 mod ci;
 mod grade;
+mod hint;
 mod list;
+mod progress;
+mod reset;
 mod run;
 mod ui;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +43,14 @@ enum Command {
     Grade(grade::Args),
     /// Everything CI runs: fmt, clippy, the tests and check.
     Ci,
+    /// On every save, rebuild and check the exercise you are on; move on when it passes.
+    Watch(watch::Args),
+    /// The next hint of an exercise (the one you are on when none is named).
+    Hint(hint::Args),
+    /// Put an exercise's starting point back (asks before throwing your changes away).
+    Reset(reset::Args),
+    /// Your progress through the exercises: a bar and the list, done, current and to do.
+    Progress(progress::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +61,10 @@ fn main() -> ExitCode {
         Command::Check(args) => check::main(args, &root),
         Command::Grade(args) => grade::main(args, &root),
         Command::Ci => ci::main(&root),
+        Command::Watch(args) => watch::main(args, &root),
+        Command::Hint(args) => hint::main(args, &root),
+        Command::Reset(args) => reset::main(args, &root),
+        Command::Progress(args) => progress::main(args, &root),
     });
     match result {
         Ok(code) => code,

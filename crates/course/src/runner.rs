@@ -182,12 +182,22 @@ pub fn run(options: &RunOptions) -> Run {
     if let Some(cwd) = &options.cwd {
         command.current_dir(cwd);
     }
-    if let Some(limits) = options.limits {
-        let nproc = user_process_count() + u64::from(limits.max_processes);
-        // SAFETY: setrlimit is async-signal-safe and touches no memory of the parent.
-        unsafe {
-            command.pre_exec(move || apply_limits(limits, nproc));
-        }
+    let limits = options
+        .limits
+        .map(|l| (l, user_process_count() + u64::from(l.max_processes)));
+    // SAFETY: prctl and setrlimit are async-signal-safe and touch no memory of the parent.
+    unsafe {
+        command.pre_exec(move || {
+            // If the runner dies (Ctrl-C on `cargo xtask watch`), the program dies with it
+            // rather than running on unseen in its own process group.
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            match limits {
+                Some((limits, nproc)) => apply_limits(limits, nproc),
+                None => Ok(()),
+            }
+        });
     }
     let mut child = match command.spawn() {
         Ok(child) => child,

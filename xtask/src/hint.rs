@@ -1,0 +1,83 @@
+//! `cargo xtask hint [EXERCISE]`: the next hint of an exercise (the current one by default), one at a time.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use course::Unit;
+use course::exercise::{self, Progress};
+
+use crate::progress::Study;
+use crate::ui;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The exercise (package, folder or code like `01a`); the one you are on when left out.
+    exercise: Option<String>,
+    /// Show every hint at once instead of the next one.
+    #[arg(long)]
+    all: bool,
+}
+
+pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
+    let mut study = Study::load(root)?;
+    let unit = match &args.exercise {
+        Some(name) => study.find(name)?.clone(),
+        None => match study.current() {
+            Some(unit) => unit.clone(),
+            None => anyhow::bail!(
+                "every exercise is done, so there is no current one; name one, e.g. `cargo xtask hint {}`",
+                study.exercises()[0].package
+            ),
+        },
+    };
+    print!("{}", next_hint(&unit, &mut study.progress, args.all)?);
+    study.progress.save(root)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The next hint of `unit` (or all of them), counted in `progress`; the last one repeats.
+pub fn next_hint(unit: &Unit, progress: &mut Progress, all: bool) -> anyhow::Result<String> {
+    let hints = exercise::hints(unit)?;
+    let total = hints.len();
+    let mut out = format!("{}\n", ui::label(unit));
+    if all {
+        for (i, hint) in hints.iter().enumerate() {
+            out.push_str(&format!("\nhint {} of {total}:\n{}\n", i + 1, indent(hint)));
+        }
+        progress.hints_shown.insert(unit.package.clone(), total);
+        return Ok(out);
+    }
+    let shown = progress
+        .hints_shown
+        .get(&unit.package)
+        .copied()
+        .unwrap_or(0);
+    let n = (shown + 1).min(total);
+    progress.hints_shown.insert(unit.package.clone(), n);
+    out.push_str(&format!(
+        "\nhint {n} of {total}:\n{}\n\n",
+        indent(&hints[n - 1])
+    ));
+    if n < total {
+        out.push_str(&format!(
+            "Still stuck? `cargo xtask hint {}` again shows the next one.\n",
+            unit.package
+        ));
+    } else {
+        let lesson = match &unit.role {
+            course::Role::Exercise { lesson, .. } => lesson.as_str(),
+            course::Role::Lesson { .. } => unit.package.as_str(),
+        };
+        out.push_str(&format!(
+            "That was the last hint; `--all` shows them all. The lesson may help too: `cargo run -p {lesson}`.\n"
+        ));
+    }
+    Ok(out)
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,160 @@
+//! `cargo xtask progress`: a bar and the exercises lesson by lesson, done, current or to do;
+//! also the loading of progress and the naming of exercises that hint, reset and watch share.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use course::exercise::{self, Progress};
+use course::{Role, Unit, workspace};
+
+use crate::ui;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+/// The course's units and the learner's progress through its exercises.
+pub struct Study {
+    pub units: Vec<Unit>,
+    pub progress: Progress,
+}
+
+impl Study {
+    /// Reads the units and the progress file; a missing or corrupt file is rebuilt from the
+    /// checks, with one line on stderr saying so.
+    pub fn load(root: &Path) -> anyhow::Result<Study> {
+        let units = workspace::units(root)?;
+        let exercises = exercise::exercises(&units);
+        anyhow::ensure!(
+            !exercises.is_empty(),
+            "this course has no exercises (no package with [package.metadata.exercise])"
+        );
+        let progress = exercise::load_or_rebuild(root, &exercises, |line| {
+            eprintln!("note: {line}");
+        })?;
+        Ok(Study { units, progress })
+    }
+
+    pub fn exercises(&self) -> Vec<&Unit> {
+        exercise::exercises(&self.units)
+    }
+
+    pub fn current(&self) -> Option<&Unit> {
+        self.progress.current(&self.exercises())
+    }
+
+    /// The exercise called `name`: its package (`exercise-01a-shared-list`), its folder
+    /// (`01a-shared-list`) or its folder's code (`01a`).
+    pub fn find(&self, name: &str) -> anyhow::Result<&Unit> {
+        let exercises = self.exercises();
+        let folder = |u: &Unit| {
+            u.dir
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        exercises
+            .iter()
+            .copied()
+            .find(|u| {
+                u.package == name || folder(u) == name || folder(u).split('-').next() == Some(name)
+            })
+            .with_context(|| {
+                let lesson = self.units.iter().any(|u| {
+                    u.is_lesson()
+                        && (u.package == name || u.package.strip_prefix("lesson-") == Some(name))
+                });
+                let what = if lesson {
+                    format!("{name:?} is a lesson, not an exercise")
+                } else {
+                    format!("no exercise called {name:?}")
+                };
+                let known: Vec<&str> = exercises.iter().map(|u| u.package.as_str()).collect();
+                format!(
+                    "{what}; name one of these (`cargo xtask progress` shows where you are): {}",
+                    known.join(", ")
+                )
+            })
+    }
+}
+
+/// The folder of a unit relative to the course root, for telling the learner where to edit.
+pub fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+pub fn main(_args: Args, root: &Path) -> anyhow::Result<ExitCode> {
+    let study = Study::load(root)?;
+    print!("{}", report(root, &study));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The bar, the list by lesson, and what to do next.
+pub fn report(root: &Path, study: &Study) -> String {
+    let exercises = study.exercises();
+    let done = study.progress.done_count(&exercises);
+    let current = study.current();
+    let mut out = format!(
+        "{} {done}/{} exercises done\n",
+        bar(done, exercises.len(), 30),
+        exercises.len()
+    );
+    for lesson in study.units.iter().filter(|u| u.is_lesson()) {
+        let on_it: Vec<&Unit> = exercises
+            .iter()
+            .copied()
+            .filter(|u| matches!(&u.role, Role::Exercise { lesson: l, .. } if *l == lesson.package))
+            .collect();
+        if on_it.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{}\n", ui::label(lesson)));
+        for unit in on_it {
+            let (mark, note) = if study.progress.is_done(&unit.package) {
+                ("✓", "")
+            } else if current.is_some_and(|c| c.package == unit.package) {
+                ("→", "   ← you are here")
+            } else {
+                ("·", "")
+            };
+            out.push_str(&format!("  {mark} {}{note}\n", ui::label(unit)));
+        }
+    }
+    out.push('\n');
+    match current {
+        Some(unit) => out.push_str(&format!(
+            "Next: {}. Edit {}; `cargo xtask watch` checks it on every save.\n",
+            unit.package,
+            relative(root, &exercise::main_path(unit))
+        )),
+        None => out.push_str(&format!(
+            "All {} exercises are done. Well done!\n",
+            exercises.len()
+        )),
+    }
+    out.push_str("Legend: ✓ done  → current  · to do\n");
+    out
+}
+
+/// `[#####-----]`: `done` of `total`, `width` characters wide.
+pub fn bar(done: usize, total: usize, width: usize) -> String {
+    let filled = (done * width).checked_div(total).unwrap_or(width);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn the_bar_fills_in_proportion() {
+        assert_eq!(bar(0, 21, 10), "[----------]");
+        assert_eq!(bar(5, 10, 10), "[#####-----]");
+        assert_eq!(bar(20, 21, 10), "[#########-]");
+        assert_eq!(bar(21, 21, 10), "[##########]");
+        assert_eq!(bar(0, 0, 4), "[####]");
+    }
+}

@@ -1,0 +1,50 @@
+//! `cargo xtask reset EXERCISE`: put the starting point back, asking before throwing work away.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use course::exercise;
+
+use crate::progress::{Study, relative};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The exercise to start over (package, folder or code like `01a`).
+    exercise: String,
+    /// Throw away your changes without asking.
+    #[arg(long, short)]
+    yes: bool,
+}
+
+pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
+    let mut study = Study::load(root)?;
+    let unit = study.find(&args.exercise)?.clone();
+    let main = relative(root, &exercise::main_path(&unit));
+    if exercise::is_edited(&unit)? && !args.yes {
+        let stdin = std::io::stdin();
+        anyhow::ensure!(
+            stdin.is_terminal(),
+            "{main} has changes of yours and there is no terminal to ask whether to throw them away; \
+             pass --yes to reset it anyway: cargo xtask reset {} --yes",
+            unit.package
+        );
+        eprint!("throw away your changes to {main}? [y/N] ");
+        std::io::stderr().flush()?;
+        let mut answer = String::new();
+        stdin.lock().read_line(&mut answer)?;
+        if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+            println!("kept your changes to {main}; nothing was reset");
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    exercise::reset(&unit)?;
+    // The starting point never passes, so the exercise is to do again.
+    study.progress.mark_not_done(&unit.package);
+    study.progress.save(root)?;
+    println!(
+        "{main} is back at its starting point; {} is to do again",
+        unit.package
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,368 @@
+//! `cargo xtask watch`: on every save, rebuild and check the exercise you are on; move on when it passes.
+//!
+//! One loop owns everything: file events (from `notify`) and, when stdin is a terminal,
+//! typed commands arrive on one channel, so a check is never interrupted half-way and
+//! a save made during a check is seen right after it. Every line is printed whole
+//! (stdout is line-buffered), so a test can drive the loop by writing files and
+//! reading what it says.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use course::exercise::{self, Outcome, Progress, Stored};
+use course::{Unit, explain, workspace};
+use notify::event::{AccessKind, AccessMode};
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::progress::{self, Study, relative};
+use crate::{hint, ui};
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+/// Editors save in several steps (write a temp file, rename, touch); wait this long
+/// after the last event before checking, so one save is one check.
+const DEBOUNCE: Duration = Duration::from_millis(100);
+
+/// What the loop reacts to.
+enum Signal {
+    Files(notify::Result<notify::Event>),
+    Key(Key),
+}
+
+/// A command typed at the terminal, one per line.
+enum Key {
+    Check,
+    Hint,
+    Progress,
+    Quit,
+    Help,
+}
+
+const KEYS_HELP: &str =
+    "type h + Enter for a hint, p for your progress, Enter to check again, q to quit";
+
+pub fn main(_args: Args, root: &Path) -> anyhow::Result<ExitCode> {
+    let study = Study::load(root)?;
+    let exercises_dir = root.join("exercises");
+    let (tx, rx) = mpsc::channel();
+    let files = tx.clone();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = files.send(Signal::Files(event));
+    })
+    .context("cannot start watching files")?;
+    watcher
+        .watch(&exercises_dir, RecursiveMode::Recursive)
+        .with_context(|| format!("cannot watch {}", exercises_dir.display()))?;
+    let keys = std::io::stdin().is_terminal();
+    if keys {
+        std::thread::spawn(move || read_keys(&tx));
+    } else {
+        // Nobody can type: the loop ends only when it is stopped or every exercise is done.
+        drop(tx);
+    }
+    println!(
+        "watching {}/ for changes: every save rebuilds and checks the exercise you are on",
+        relative(root, &exercises_dir)
+    );
+    if keys {
+        println!("{KEYS_HELP}");
+    }
+    let mut watch = Watch {
+        root,
+        exercises_dir,
+        study,
+        announced: None,
+    };
+    watch.run(&rx)
+}
+
+struct Watch<'a> {
+    root: &'a Path,
+    exercises_dir: PathBuf,
+    study: Study,
+    /// The exercise last introduced to the learner.
+    announced: Option<String>,
+}
+
+impl Watch<'_> {
+    fn run(&mut self, rx: &Receiver<Signal>) -> anyhow::Result<ExitCode> {
+        let mut pending = VecDeque::new();
+        loop {
+            let Some(unit) = self.study.current().cloned() else {
+                let total = self.study.exercises().len();
+                println!(
+                    "\n{} All {total} exercises are done. Well done!",
+                    progress::bar(total, total, 30)
+                );
+                return Ok(ExitCode::SUCCESS);
+            };
+            if self.announced.as_deref() != Some(unit.package.as_str()) {
+                self.announce(&unit);
+                // Work already there (from before this watch) is checked at once; an
+                // untouched starting point is known to fail, so it waits for a save.
+                if exercise::is_edited(&unit).unwrap_or(false) {
+                    self.check(&unit);
+                } else {
+                    self.warm_up(&unit);
+                }
+                continue;
+            }
+            let signal = match pending.pop_front() {
+                Some(signal) => signal,
+                None => match rx.recv() {
+                    Ok(signal) => signal,
+                    Err(_) => return Ok(ExitCode::SUCCESS),
+                },
+            };
+            match signal {
+                Signal::Files(event) => {
+                    let mut paths = changed_paths(event);
+                    // Quiet for DEBOUNCE, or a second at most if something keeps touching files.
+                    let latest = Instant::now() + Duration::from_secs(1);
+                    while Instant::now() < latest {
+                        match rx.recv_timeout(DEBOUNCE) {
+                            Ok(Signal::Files(event)) => paths.extend(changed_paths(event)),
+                            Ok(other) => pending.push_back(other),
+                            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
+                                break;
+                            }
+                        }
+                    }
+                    self.on_files(&unit, &paths);
+                }
+                Signal::Key(Key::Check) => self.check(&unit),
+                Signal::Key(Key::Hint) => self.hint(&unit),
+                Signal::Key(Key::Progress) => {
+                    print!("{}", progress::report(self.root, &self.study))
+                }
+                Signal::Key(Key::Help) => println!("{KEYS_HELP}"),
+                Signal::Key(Key::Quit) => return Ok(ExitCode::SUCCESS),
+            }
+        }
+    }
+
+    /// Introduces the exercise the learner is now on: its README's story and task.
+    fn announce(&mut self, unit: &Unit) {
+        let exercises = self.study.exercises();
+        let position = |package: &str| exercises.iter().position(|u| u.package == package);
+        let number = position(&unit.package).unwrap_or(0) + 1;
+        // A reset of an earlier exercise (from another terminal) sends the learner back.
+        let verb = match self.announced.as_deref().map(position) {
+            None => "you are on",
+            Some(Some(before)) if before + 1 > number => "back to",
+            Some(_) => "next",
+        };
+        println!(
+            "\n━━ {verb}: {} ({number}/{}) ━━",
+            ui::label(unit),
+            exercises.len()
+        );
+        match exercise::readme_opening(unit) {
+            Ok(opening) => println!("{opening}"),
+            Err(error) => println!("({error:#})"),
+        }
+        println!(
+            "\nEdit {} and save: it is checked every time. The whole task is in {}.",
+            relative(self.root, &exercise::main_path(unit)),
+            relative(self.root, &unit.dir.join("README.md"))
+        );
+        self.announced = Some(unit.package.clone());
+    }
+
+    /// Builds an untouched exercise once, so the first save does not wait for its
+    /// dependencies (each exercise builds tokio with its own features) to compile.
+    fn warm_up(&self, unit: &Unit) {
+        let started = Instant::now();
+        // Whether it compiles is for the first save to tell; this only fills cargo's cache.
+        let _ = workspace::build(self.root, &[&unit.package], None);
+        if started.elapsed() > Duration::from_secs(3) {
+            println!(
+                "(built what {} needs in {}; from now on a save is checked in about a second)",
+                unit.package,
+                ui::seconds(started.elapsed())
+            );
+        }
+    }
+
+    fn on_files(&mut self, unit: &Unit, paths: &[PathBuf]) {
+        // Another command (reset, hint) may have changed the progress file meanwhile.
+        if let Stored::Read(progress) = Progress::read(self.root) {
+            self.study.progress = progress;
+        }
+        if self
+            .study
+            .current()
+            .is_none_or(|current| current.package != unit.package)
+        {
+            // The loop introduces the exercise the learner is now on.
+            return;
+        }
+        let folders: Vec<&str> = paths
+            .iter()
+            .filter_map(|p| source_folder(&self.exercises_dir, p))
+            .collect();
+        let own = unit.dir.file_name().and_then(|f| f.to_str());
+        if folders.iter().any(|f| Some(*f) == own) {
+            self.check(unit);
+        } else if let Some(other) = folders.first() {
+            let other = self
+                .study
+                .exercises()
+                .into_iter()
+                .find(|u| u.dir.file_name().and_then(|f| f.to_str()) == Some(other))
+                .map_or_else(|| other.to_string(), |u| u.package.clone());
+            println!(
+                "(saw a change to {other}; watch checks the exercise you are on, {}. \
+                 `cargo xtask check {other}` checks that one.)",
+                unit.package
+            );
+        }
+    }
+
+    /// Rebuilds and checks `unit`, says how it went, and marks it done when it passed.
+    fn check(&mut self, unit: &Unit) {
+        println!("\nchecking {} …", unit.package);
+        let started = Instant::now();
+        let checked = match exercise::check(self.root, &[unit], None) {
+            Ok(mut checked) => checked.remove(0),
+            Err(error) => {
+                println!("error: {error:#}\n(still watching: save again once it is fixed)");
+                return;
+            }
+        };
+        match &checked.outcome {
+            Outcome::DoesNotCompile(errors) => println!("{errors}"),
+            Outcome::Ran(results) => {
+                for result in results {
+                    let verdict = if result.passed() { "ok  " } else { "FAIL" };
+                    println!(
+                        "\n{verdict}  case {:?} ({})",
+                        result.case.name,
+                        ui::seconds(result.run.wall)
+                    );
+                    print!("{}", explain::explain(result, 30));
+                }
+            }
+        }
+        println!("rebuilt and checked in {}", ui::seconds(started.elapsed()));
+        let main = relative(self.root, &exercise::main_path(unit));
+        match &checked.outcome {
+            Outcome::DoesNotCompile(_) => {
+                println!(
+                    "✗ {} does not compile yet: fix {main} and save again",
+                    unit.package
+                );
+                return;
+            }
+            outcome if !outcome.passed() => {
+                println!(
+                    "✗ {} is not solved yet: fix {main} and save again (stuck? `cargo xtask hint`)",
+                    unit.package
+                );
+                return;
+            }
+            _ => {}
+        }
+        if let Stored::Read(progress) = Progress::read(self.root) {
+            self.study.progress = progress;
+        }
+        self.study.progress.mark_done(&unit.package);
+        if let Err(error) = self.study.progress.save(self.root) {
+            println!("warning: your progress could not be saved: {error:#}");
+        }
+        let exercises = self.study.exercises();
+        let done = self.study.progress.done_count(&exercises);
+        println!(
+            "✓ {} passed! {} {done}/{} exercises done",
+            unit.package,
+            progress::bar(done, exercises.len(), 30),
+            exercises.len()
+        );
+    }
+
+    fn hint(&mut self, unit: &Unit) {
+        match hint::next_hint(unit, &mut self.study.progress, false) {
+            Ok(text) => {
+                print!("\n{text}");
+                if let Err(error) = self.study.progress.save(self.root) {
+                    println!("warning: your progress could not be saved: {error:#}");
+                }
+            }
+            Err(error) => println!("error: {error:#}"),
+        }
+    }
+}
+
+/// The paths an event changed; reads (cargo and rustc open the sources) change nothing.
+fn changed_paths(event: notify::Result<notify::Event>) -> Vec<PathBuf> {
+    match event {
+        Ok(event) => match event.kind {
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => event.paths,
+            EventKind::Access(_) => Vec::new(),
+            _ => event.paths,
+        },
+        Err(error) => {
+            println!("warning: file watching: {error}");
+            Vec::new()
+        }
+    }
+}
+
+/// The exercise folder a changed source file belongs to (e.g. `01a-shared-list`), or
+/// `None` for anything that is not an exercise's source: editor swap files, hidden
+/// temp files, the pristine `start.rs`, notes.
+fn source_folder<'p>(exercises_dir: &Path, path: &'p Path) -> Option<&'p str> {
+    let inside = path.strip_prefix(exercises_dir).ok()?;
+    let name = path.file_name()?.to_str()?;
+    let source = matches!(path.extension()?.to_str()?, "rs" | "toml")
+        && !name.starts_with('.')
+        && name != "start.rs";
+    if !source {
+        return None;
+    }
+    inside.components().next()?.as_os_str().to_str()
+}
+
+fn read_keys(tx: &mpsc::Sender<Signal>) {
+    for line in std::io::stdin().lock().lines() {
+        let Ok(line) = line else { break };
+        let key = match line.trim() {
+            "" => Key::Check,
+            "h" | "hint" => Key::Hint,
+            "p" | "progress" | "l" | "list" => Key::Progress,
+            "q" | "quit" | "exit" => Key::Quit,
+            _ => Key::Help,
+        };
+        if tx.send(Signal::Key(key)).is_err() {
+            return;
+        }
+    }
+    // End of input (Ctrl-D) quits, as it would a shell.
+    let _ = tx.send(Signal::Key(Key::Quit));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_folder;
+    use std::path::Path;
+
+    #[test]
+    fn only_an_exercises_sources_count_as_changes() {
+        let dir = Path::new("/c/exercises");
+        let folder = |p: &'static str| source_folder(dir, Path::new(p));
+        assert_eq!(folder("/c/exercises/01a-x/src/main.rs"), Some("01a-x"));
+        assert_eq!(folder("/c/exercises/01a-x/Cargo.toml"), Some("01a-x"));
+        assert_eq!(folder("/c/exercises/01a-x/start.rs"), None);
+        assert_eq!(folder("/c/exercises/01a-x/src/.main.rs.swp"), None);
+        assert_eq!(folder("/c/exercises/01a-x/src/.tmpAbC12"), None);
+        assert_eq!(folder("/c/exercises/01a-x/src/main.rs~"), None);
+        assert_eq!(folder("/c/exercises/01a-x/README.md"), None);
+        assert_eq!(folder("/c/lessons/02-thread/src/main.rs"), None);
+    }
+}
