@@ -25,7 +25,7 @@ pub struct Args {
 }
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
-    lesson_kit_scale_ok(args.scale)?;
+    check_scale(args.scale)?;
     let units = workspace::units(root)?;
     let chosen = workspace::select(&units, &args.lessons)?;
     let packages: Vec<&str> = chosen.iter().map(|u| u.package.as_str()).collect();
@@ -66,7 +66,7 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn lesson_kit_scale_ok(scale: f64) -> anyhow::Result<()> {
+fn check_scale(scale: f64) -> anyhow::Result<()> {
     if scale.is_finite() && scale > 0.0 {
         Ok(())
     } else {
