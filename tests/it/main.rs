@@ -1,5 +1,7 @@
 //! The one integration test binary; each module covers one topic.
 
+/// `cargo xtask bench --quick`: every row is produced.
+mod bench;
 /// The exercises' solutions and starting points, and watch, hint, reset and progress end to end.
 mod exercises;
 /// `cargo xtask grade` over submissions made by the tests.
