@@ -15,6 +15,20 @@ fn xtask() -> Command {
     command
 }
 
+/// `cargo xtask --root COPY check LESSON`, which must fail: its stdout.
+fn failing_check(copy: &std::path::Path, lesson: &str) -> String {
+    let out = xtask()
+        .arg("--root")
+        .arg(copy)
+        .args(["check", lesson])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
 #[test]
 fn list_shows_every_lesson_in_the_notes_order() {
     let out = xtask()
@@ -64,19 +78,7 @@ fn check_fails_a_lesson_that_joins_each_worker_right_after_spawning_it() {
         "",
     );
     std::fs::write(&main, broken).unwrap();
-    let out = xtask()
-        .args([
-            "--root",
-            copy.path().to_str().unwrap(),
-            "check",
-            "lesson-multithreading",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = failing_check(copy.path(), "lesson-multithreading");
     assert!(
         text.contains("FAIL  lesson-multithreading: default"),
         "{text}"
@@ -108,19 +110,7 @@ fn check_stops_a_hanging_lesson_and_leaves_no_process_behind() {
     let text = std::fs::read_to_string(&spec).unwrap();
     std::fs::write(&spec, format!("[defaults]\ntimeout = 2\n\n{text}")).unwrap();
     let begun = Instant::now();
-    let out = xtask()
-        .args([
-            "--root",
-            copy.path().to_str().unwrap(),
-            "check",
-            "lesson-thread",
-        ])
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = failing_check(copy.path(), "lesson-thread");
     assert!(
         text.contains("timed out after 2 s; last output: \"Thread: 0\""),
         "{text}"

@@ -416,33 +416,16 @@ fn stderr_tail(run: &Run) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runner::Stream;
+    use crate::runner::fake_run;
     use crate::spec::Spec;
     use std::path::Path;
     use std::time::Duration;
 
-    /// A run whose stdout lines arrived at the given unit times (scale 0.1).
+    /// A run whose stdout lines arrived at the given unit times, six threads seen at once.
     fn fake(lines: &[(f64, &str)], ending: Ending) -> Run {
-        Run {
-            lines: lines
-                .iter()
-                .map(|&(t, text)| Line {
-                    at: Duration::from_secs_f64(t * 0.1),
-                    stream: Stream::Stdout,
-                    text: text.into(),
-                })
-                .collect(),
-            ending,
-            status: None,
-            wall: Duration::from_secs(1),
-            peak_threads: 6,
-            peak_processes: 1,
-            cpu: Duration::ZERO,
-            left_running: 0,
-            pipe_held_open: false,
-            dropped_bytes: 0,
-            timeout: Duration::from_secs(30),
-        }
+        let mut run = fake_run(lines, ending);
+        run.peak_threads = 6;
+        run
     }
 
     fn case(rules: &str) -> Case {

@@ -617,6 +617,33 @@ fn read_stat(pid: i32) -> Option<ProcStat> {
     })
 }
 
+/// A made-up run for the judge's and the timeline's tests: stdout lines at the given
+/// times in units of 0.1 s, the run ending with the last of them.
+#[cfg(test)]
+pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
+    let at = |units: f64| Duration::from_secs_f64(units * 0.1);
+    Run {
+        lines: lines
+            .iter()
+            .map(|&(t, text)| Line {
+                at: at(t),
+                stream: Stream::Stdout,
+                text: text.into(),
+            })
+            .collect(),
+        ending,
+        status: None,
+        wall: at(lines.last().map_or(0.0, |l| l.0)),
+        peak_threads: 1,
+        peak_processes: 1,
+        cpu: Duration::ZERO,
+        left_running: 0,
+        pipe_held_open: false,
+        dropped_bytes: 0,
+        timeout: Duration::from_secs(30),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

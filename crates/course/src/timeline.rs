@@ -93,32 +93,12 @@ pub fn render(case: &Case, run: &Run, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runner::{Ending, Line, Stream};
+    use crate::runner::{Ending, fake_run};
     use crate::spec::Spec;
     use std::path::Path;
-    use std::time::Duration;
 
     fn run(lines: &[(f64, &str)]) -> Run {
-        Run {
-            lines: lines
-                .iter()
-                .map(|&(t, text)| Line {
-                    at: Duration::from_secs_f64(t * 0.1),
-                    stream: Stream::Stdout,
-                    text: text.into(),
-                })
-                .collect(),
-            ending: Ending::Exited(0),
-            status: None,
-            wall: Duration::from_secs_f64(lines.last().map_or(0.0, |l| l.0) * 0.1),
-            peak_threads: 1,
-            peak_processes: 1,
-            cpu: Duration::ZERO,
-            left_running: 0,
-            pipe_held_open: false,
-            dropped_bytes: 0,
-            timeout: Duration::from_secs(1),
-        }
+        fake_run(lines, Ending::Exited(0))
     }
 
     fn case() -> Case {
