@@ -20,20 +20,15 @@ const THREADS: u64 = 4;
 const INCREMENTS: u64 = 100_000;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => {
-            processes();
-            threads();
-            synchronisation();
-        }
-        [role] if role == CHILD => child(),
-        _ => {
-            eprintln!("error: unexpected arguments {args:?}: this lesson takes no arguments");
-            eprintln!("run it as: cargo run -p lesson-threads-and-processes");
-            process::exit(2);
-        }
+    // The child process runs this same program, started again with the argument `child`.
+    if lesson_kit::role(CHILD) {
+        child();
+        return;
     }
+    lesson_kit::start(&[]);
+    processes();
+    threads();
+    synchronisation();
 }
 
 /// Prints VALUE as `who` sees it, with the id of the process `who` runs in.

@@ -7,29 +7,23 @@
 
 use std::process::{Command, ExitCode};
 
-fn worker(name: u32) {
+fn worker(name: u64) {
     println!("Worker {name} starting");
     lesson_kit::sleep(2.0);
     println!("Worker {name} finished");
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        // Python's `if __name__ == "__main__":` block: only the parent starts workers.
-        [] => start_workers(),
-        // The child's side. multiprocessing's spawn start method launches a fresh
-        // interpreter that imports the module and calls `worker(3)`; here the
-        // program is run again with `worker 3` and calls `worker(3)` itself.
-        [role, name] if role == "worker" => match name.parse() {
-            Ok(name) => {
-                worker(name);
-                ExitCode::SUCCESS
-            }
-            Err(_) => usage(&format!("`worker` takes a number, not `{name}`")),
-        },
-        _ => usage(&format!("unexpected argument(s): {}", args.join(" "))),
+    // The child's side. multiprocessing's spawn start method launches a fresh
+    // interpreter that imports the module and calls `worker(3)`; here the
+    // program is run again with `worker 3` and calls `worker(3)` itself.
+    if let Some(name) = lesson_kit::role_number("worker") {
+        worker(name);
+        return ExitCode::SUCCESS;
     }
+    // Python's `if __name__ == "__main__":` block: only the parent starts workers.
+    lesson_kit::start(&[]);
+    start_workers()
 }
 
 /// `multiprocessing.Process(target=worker, args=(i,))` then `start()` for each, then `join()` each.
@@ -62,14 +56,4 @@ fn start_workers() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
-}
-
-/// Explains a bad command line and exits with code 2.
-fn usage(problem: &str) -> ExitCode {
-    eprintln!(
-        "error: {problem}\n\
-         usage: cargo run -p lesson-multiprocessing\n\
-         (the lesson starts its own children as `lesson-multiprocessing worker N`)"
-    );
-    ExitCode::from(2)
 }
