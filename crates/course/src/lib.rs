@@ -9,6 +9,7 @@ pub mod explain;
 pub mod grade;
 pub mod judge;
 pub mod report;
+pub mod procfs;
 pub mod runner;
 pub mod spec;
 pub mod timeline;

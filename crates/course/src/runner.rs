@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::procfs::{Stat as ProcStat, all_stats as read_all_stats};
 use crate::spec::Limits;
 
 /// What to run and under which limits.
@@ -320,22 +321,7 @@ fn apply_limits(limits: Limits, nproc: u64) -> io::Result<()> {
 
 fn user_process_count() -> u64 {
     // SAFETY: getuid cannot fail.
-    let uid = unsafe { libc::getuid() };
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return 0;
-    };
-    dir.flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-        })
-        .filter(|e| {
-            use std::os::unix::fs::MetadataExt;
-            e.metadata().is_ok_and(|m| m.uid() == uid)
-        })
-        .count() as u64
+    crate::procfs::processes_of_user(unsafe { libc::getuid() }) as u64
 }
 
 /// One of the child's output pipes (`None` once closed) and its unfinished last line.
@@ -508,15 +494,6 @@ struct Tree {
     peak_processes: usize,
 }
 
-struct ProcStat {
-    pid: i32,
-    ppid: i32,
-    pgrp: i32,
-    state: u8,
-    ticks: u64,
-    threads: usize,
-}
-
 impl Tree {
     fn new(pgid: i32) -> Tree {
         Tree {
@@ -585,36 +562,9 @@ impl Tree {
     }
 
     fn cpu(&self) -> Duration {
-        // SAFETY: sysconf has no preconditions.
-        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+        let hz = crate::procfs::ticks_per_second() as f64;
         Duration::from_secs_f64(self.ticks.values().sum::<u64>() as f64 / hz)
     }
-}
-
-fn read_all_stats() -> Vec<ProcStat> {
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    dir.flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        .filter_map(read_stat)
-        .collect()
-}
-
-fn read_stat(pid: i32) -> Option<ProcStat> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may hold spaces and parentheses; fields resume after the last ')'.
-    let rest = &text[text.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let num = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
-    Some(ProcStat {
-        pid,
-        state: *fields.first()?.as_bytes().first()?,
-        ppid: num(1)? as i32,
-        pgrp: num(2)? as i32,
-        ticks: num(11)? + num(12)?,
-        threads: num(17)? as usize,
-    })
 }
 
 /// A made-up run for the judge's and the timeline's tests: stdout lines at the given
