@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use course::workspace::{self, Unit};
+use course::workspace::{self, Package};
 
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,13 +13,25 @@ pub fn root() -> PathBuf {
         .to_owned()
 }
 
-pub fn units() -> &'static [Unit] {
-    static UNITS: OnceLock<Vec<Unit>> = OnceLock::new();
-    UNITS.get_or_init(|| workspace::units(&root()).expect("cargo metadata of the course"))
+pub fn packages() -> &'static [Package] {
+    static PACKAGES: OnceLock<Vec<Package>> = OnceLock::new();
+    PACKAGES.get_or_init(|| workspace::packages(&root()).expect("cargo metadata of the course"))
 }
 
-pub fn lessons() -> Vec<&'static Unit> {
-    units().iter().filter(|u| u.is_lesson()).collect()
+pub fn lessons() -> Vec<&'static Package> {
+    packages().iter().filter(|u| u.is_lesson()).collect()
+}
+
+/// The direct translations of the notes' examples: the lessons whose own metadata gives a
+/// `critical_path`, in the notes' order.
+pub fn translations() -> Vec<&'static str> {
+    let translations: Vec<&str> = lessons()
+        .into_iter()
+        .filter(|p| p.critical_path.is_some())
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(!translations.is_empty(), "no lesson has a critical_path");
+    translations
 }
 
 /// Every binary of the workspace, built once per test run (`CARGO_BIN_EXE_*` only sees this
@@ -27,8 +39,8 @@ pub fn lessons() -> Vec<&'static Unit> {
 pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
     static BINS: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
     BINS.get_or_init(|| {
-        let mut packages: Vec<&str> = units().iter().map(|u| u.package.as_str()).collect();
-        packages.push("xtask");
+        let mut packages: Vec<&str> = packages().iter().map(|u| u.name.as_str()).collect();
+        packages.extend(["xtask", "bench"]);
         let build = workspace::build(&root(), &packages, None).expect("cargo build");
         assert!(
             build.errors.is_empty(),

@@ -64,25 +64,25 @@ fn lessons_depend_only_on_what_they_teach() {
 
 #[test]
 fn every_lesson_folder_is_self_contained() {
-    for unit in support::lessons() {
+    for package in support::lessons() {
         for file in ["Cargo.toml", "src/main.rs", "README.md", "expect.toml"] {
             assert!(
-                unit.dir.join(file).is_file(),
+                package.dir.join(file).is_file(),
                 "{} has no {file}",
-                unit.package
+                package.name
             );
         }
-        let readme = std::fs::read_to_string(unit.dir.join("README.md")).unwrap();
+        let readme = std::fs::read_to_string(package.dir.join("README.md")).unwrap();
         assert!(
             readme.contains("Try it"),
             "{}: README.md needs a \"Try it\" section",
-            unit.package
+            package.name
         );
-        let main = std::fs::read_to_string(unit.dir.join("src/main.rs")).unwrap();
+        let main = std::fs::read_to_string(package.dir.join("src/main.rs")).unwrap();
         assert!(
             main.starts_with("//! Lesson"),
             "{}: main.rs should open by naming its lesson",
-            unit.package
+            package.name
         );
     }
 }

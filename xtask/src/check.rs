@@ -19,31 +19,31 @@ pub struct Args {
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let units = workspace::units(root)?;
-    let mut chosen = workspace::select(&units, &args.lessons)?;
+    let packages = workspace::packages(root)?;
+    let mut chosen = workspace::select(&packages, &args.lessons)?;
     if args.exercises {
-        chosen.extend(units.iter().filter(|u| !u.is_lesson()));
+        chosen.extend(packages.iter().filter(|u| !u.is_lesson()));
     }
     // Read every spec before building, so a broken spec fails fast with its file and line.
     let specs: Vec<Spec> = chosen
         .iter()
         .map(|u| Spec::load(&u.spec_path()))
         .collect::<Result<_, _>>()?;
-    let packages: Vec<&str> = chosen.iter().map(|u| u.package.as_str()).collect();
+    let packages: Vec<&str> = chosen.iter().map(|u| u.name.as_str()).collect();
     let build = workspace::build(root, &packages, None)?;
     let mut results: Vec<(String, CaseResult)> = Vec::new();
     let mut broken = Vec::new();
-    for (unit, spec) in chosen.iter().zip(&specs) {
-        let Some(binary) = build.binaries.get(&unit.package) else {
-            let error = build.errors.get(&unit.package).cloned().unwrap_or_default();
-            println!("FAIL  {:<40} does not compile", unit.package);
-            broken.push((unit.package.clone(), error));
+    for (package, spec) in chosen.iter().zip(&specs) {
+        let Some(binary) = build.binaries.get(&package.name) else {
+            let error = build.errors.get(&package.name).cloned().unwrap_or_default();
+            println!("FAIL  {:<40} does not compile", package.name);
+            broken.push((package.name.clone(), error));
             continue;
         };
         for case in &spec.cases {
             let result = check_case(&Program::binary(binary), case, Trust::Course);
             let verdict = if result.passed() { "ok  " } else { "FAIL" };
-            let name = format!("{}: {}", unit.package, case.name);
+            let name = format!("{}: {}", package.name, case.name);
             println!("{verdict}  {name:<40} {}", ui::seconds(result.run.wall));
             results.push((name, result));
         }

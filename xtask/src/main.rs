@@ -1,5 +1,6 @@
 //! cargo xtask entry point: parses the command line and hands off to one module per subcommand.
 
+mod bench;
 mod check;
 mod ci;
 mod grade;
@@ -42,7 +43,7 @@ enum Command {
     /// Grade students' copies against this checkout's specs, with Gradescope and JUnit reports.
     Grade(grade::Args),
     /// Measure the notes' claims: the cost of a thread, a process and a task, Rust beside Python.
-    Bench(bench::BenchArgs),
+    Bench(bench::Args),
     /// Everything CI runs: fmt, clippy, the tests and check.
     Ci,
     /// On every save, rebuild and check the exercise you are on; move on when it passes.
@@ -56,17 +57,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    // The bench re-executes this very binary as the processes it measures.
-    if let Some(code) = bench::child_entry() {
-        return ExitCode::from(u8::try_from(code).unwrap_or(1));
-    }
     let cli = Cli::parse();
     let result = ui::root(cli.root).and_then(|root| match cli.command {
         Command::List(args) => list::main(args, &root),
         Command::Run(args) => run::main(args, &root),
         Command::Check(args) => check::main(args, &root),
         Command::Grade(args) => grade::main(args, &root),
-        Command::Bench(args) => bench::run(&args, &root).map(|()| ExitCode::SUCCESS),
+        Command::Bench(args) => bench::main(args, &root),
         Command::Ci => ci::main(&root),
         Command::Watch(args) => watch::main(args, &root),
         Command::Hint(args) => hint::main(args, &root),

@@ -26,18 +26,18 @@ pub struct Args {
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     check_scale(args.scale)?;
-    let units = workspace::units(root)?;
-    let chosen = workspace::select(&units, &args.lessons)?;
-    let packages: Vec<&str> = chosen.iter().map(|u| u.package.as_str()).collect();
+    let packages = workspace::packages(root)?;
+    let chosen = workspace::select(&packages, &args.lessons)?;
+    let packages: Vec<&str> = chosen.iter().map(|u| u.name.as_str()).collect();
     eprintln!("building {} package(s)…", packages.len());
     let build = workspace::build(root, &packages, None)?;
     if let Some((package, error)) = build.errors.iter().next() {
         anyhow::bail!("{package} does not compile:\n{error}");
     }
     let mut summary = Vec::new();
-    for unit in &chosen {
-        let binary = &build.binaries[&unit.package];
-        println!("\n━━ {} ━━", ui::label(unit));
+    for package in &chosen {
+        let binary = &build.binaries[&package.name];
+        println!("\n━━ {} ━━", ui::label(package));
         let mut options = RunOptions::new(binary);
         options.args = args.lesson_args.iter().map(Into::into).collect();
         options.env = vec![("LESSON_TIME_SCALE".into(), args.scale.to_string().into())];
@@ -46,7 +46,7 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
         options.echo = true;
         let run = runner::run(&options);
         if args.timeline {
-            let spec = Spec::load(&unit.spec_path())?;
+            let spec = Spec::load(&package.spec_path())?;
             let case = spec
                 .cases
                 .iter()
@@ -57,7 +57,7 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
             println!("\ntimeline (1 unit = {} s):", args.scale);
             print!("{}", timeline::render(&case, &run, 60));
         }
-        summary.push((unit.package.clone(), run.ending_text(), run.wall));
+        summary.push((package.name.clone(), run.ending_text(), run.wall));
     }
     println!("\n━━ summary ━━");
     for (package, ending, wall) in &summary {

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use course::Unit;
+use course::Package;
 
 /// The course checkout to work on: `--root DIR` when given, else the one xtask belongs to.
 pub fn root(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
@@ -22,13 +22,13 @@ pub fn root(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// "3. lesson-multithreading — Multithreading", the way every command names a unit.
-pub fn label(unit: &Unit) -> String {
-    match &unit.role {
+/// "3. lesson-multithreading — Multithreading", the way every command names a package.
+pub fn label(package: &Package) -> String {
+    match &package.role {
         course::Role::Lesson { number, section } => {
-            format!("{number}. {} — {section}", unit.package)
+            format!("{number}. {} — {section}", package.name)
         }
-        course::Role::Exercise { title, .. } => format!("{} — {title}", unit.package),
+        course::Role::Exercise { title, .. } => format!("{} — {title}", package.name),
     }
 }
 

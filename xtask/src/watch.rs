@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use course::exercise::{self, Outcome, Progress, Stored};
-use course::{Unit, explain, workspace};
+use course::{Package, explain, workspace};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 
@@ -94,7 +94,7 @@ impl Watch<'_> {
     fn run(&mut self, rx: &Receiver<Signal>) -> anyhow::Result<ExitCode> {
         let mut pending = VecDeque::new();
         loop {
-            let Some(unit) = self.study.current().cloned() else {
+            let Some(package) = self.study.current().cloned() else {
                 let total = self.study.exercises().len();
                 println!(
                     "\n{} All {total} exercises are done. Well done!",
@@ -102,14 +102,14 @@ impl Watch<'_> {
                 );
                 return Ok(ExitCode::SUCCESS);
             };
-            if self.announced.as_deref() != Some(unit.package.as_str()) {
-                self.announce(&unit);
+            if self.announced.as_deref() != Some(package.name.as_str()) {
+                self.announce(&package);
                 // Work already there (from before this watch) is checked at once; an
                 // untouched starting point is known to fail, so it waits for a save.
-                if exercise::is_edited(&unit).unwrap_or(false) {
-                    self.check(&unit);
+                if exercise::is_edited(&package).unwrap_or(false) {
+                    self.check(&package);
                 } else {
-                    self.warm_up(&unit);
+                    self.warm_up(&package);
                 }
                 continue;
             }
@@ -134,10 +134,10 @@ impl Watch<'_> {
                             }
                         }
                     }
-                    self.on_files(&unit, &paths);
+                    self.on_files(&package, &paths);
                 }
-                Signal::Key(Key::Check) => self.check(&unit),
-                Signal::Key(Key::Hint) => self.hint(&unit),
+                Signal::Key(Key::Check) => self.check(&package),
+                Signal::Key(Key::Hint) => self.hint(&package),
                 Signal::Key(Key::Progress) => {
                     print!("{}", progress::report(self.root, &self.study))
                 }
@@ -148,10 +148,10 @@ impl Watch<'_> {
     }
 
     /// Introduces the exercise the learner is now on: its README's story and task.
-    fn announce(&mut self, unit: &Unit) {
+    fn announce(&mut self, package: &Package) {
         let exercises = self.study.exercises();
-        let position = |package: &str| exercises.iter().position(|u| u.package == package);
-        let number = position(&unit.package).unwrap_or(0) + 1;
+        let position = |package: &str| exercises.iter().position(|u| u.name == package);
+        let number = position(&package.name).unwrap_or(0) + 1;
         // A reset of an earlier exercise (from another terminal) sends the learner back.
         let verb = match self.announced.as_deref().map(position) {
             None => "you are on",
@@ -160,37 +160,37 @@ impl Watch<'_> {
         };
         println!(
             "\n━━ {verb}: {} ({number}/{}) ━━",
-            ui::label(unit),
+            ui::label(package),
             exercises.len()
         );
-        match exercise::readme_opening(unit) {
+        match exercise::readme_opening(package) {
             Ok(opening) => println!("{opening}"),
             Err(error) => println!("({error:#})"),
         }
         println!(
             "\nEdit {} and save: it is checked every time. The whole task is in {}.",
-            relative(self.root, &exercise::main_path(unit)),
-            relative(self.root, &unit.dir.join("README.md"))
+            relative(self.root, &exercise::main_path(package)),
+            relative(self.root, &package.dir.join("README.md"))
         );
-        self.announced = Some(unit.package.clone());
+        self.announced = Some(package.name.clone());
     }
 
     /// Builds an untouched exercise once, so the first save does not wait for its
     /// dependencies (each exercise builds tokio with its own features) to compile.
-    fn warm_up(&self, unit: &Unit) {
+    fn warm_up(&self, package: &Package) {
         let started = Instant::now();
         // Whether it compiles is for the first save to tell; this only fills cargo's cache.
-        let _ = workspace::build(self.root, &[&unit.package], None);
+        let _ = workspace::build(self.root, &[&package.name], None);
         if started.elapsed() > Duration::from_secs(3) {
             println!(
                 "(built what {} needs in {}; from now on a save is checked in about a second)",
-                unit.package,
+                package.name,
                 ui::seconds(started.elapsed())
             );
         }
     }
 
-    fn on_files(&mut self, unit: &Unit, paths: &[PathBuf]) {
+    fn on_files(&mut self, package: &Package, paths: &[PathBuf]) {
         // Another command (reset, hint) may have changed the progress file meanwhile.
         if let Stored::Read(progress) = Progress::read(self.root) {
             self.study.progress = progress;
@@ -198,7 +198,7 @@ impl Watch<'_> {
         if self
             .study
             .current()
-            .is_none_or(|current| current.package != unit.package)
+            .is_none_or(|current| current.name != package.name)
         {
             // The loop introduces the exercise the learner is now on.
             return;
@@ -207,29 +207,29 @@ impl Watch<'_> {
             .iter()
             .filter_map(|p| source_folder(&self.exercises_dir, p))
             .collect();
-        let own = unit.dir.file_name().and_then(|f| f.to_str());
+        let own = package.dir.file_name().and_then(|f| f.to_str());
         if folders.iter().any(|f| Some(*f) == own) {
-            self.check(unit);
+            self.check(package);
         } else if let Some(other) = folders.first() {
             let other = self
                 .study
                 .exercises()
                 .into_iter()
                 .find(|u| u.dir.file_name().and_then(|f| f.to_str()) == Some(other))
-                .map_or_else(|| other.to_string(), |u| u.package.clone());
+                .map_or_else(|| other.to_string(), |u| u.name.clone());
             println!(
                 "(saw a change to {other}; watch checks the exercise you are on, {}. \
                  `cargo xtask check {other}` checks that one.)",
-                unit.package
+                package.name
             );
         }
     }
 
-    /// Rebuilds and checks `unit`, says how it went, and marks it done when it passed.
-    fn check(&mut self, unit: &Unit) {
-        println!("\nchecking {} …", unit.package);
+    /// Rebuilds and checks `package`, says how it went, and marks it done when it passed.
+    fn check(&mut self, package: &Package) {
+        println!("\nchecking {} …", package.name);
         let started = Instant::now();
-        let checked = match exercise::check(self.root, &[unit], None) {
+        let checked = match exercise::check(self.root, &[package], None) {
             Ok(mut checked) => checked.remove(0),
             Err(error) => {
                 println!("error: {error:#}\n(still watching: save again once it is fixed)");
@@ -251,19 +251,19 @@ impl Watch<'_> {
             }
         }
         println!("rebuilt and checked in {}", ui::seconds(started.elapsed()));
-        let main = relative(self.root, &exercise::main_path(unit));
+        let main = relative(self.root, &exercise::main_path(package));
         match &checked.outcome {
             Outcome::DoesNotCompile(_) => {
                 println!(
                     "✗ {} does not compile yet: fix {main} and save again",
-                    unit.package
+                    package.name
                 );
                 return;
             }
             outcome if !outcome.passed() => {
                 println!(
                     "✗ {} is not solved yet: fix {main} and save again (stuck? `cargo xtask hint`)",
-                    unit.package
+                    package.name
                 );
                 return;
             }
@@ -272,7 +272,7 @@ impl Watch<'_> {
         if let Stored::Read(progress) = Progress::read(self.root) {
             self.study.progress = progress;
         }
-        self.study.progress.mark_done(&unit.package);
+        self.study.progress.mark_done(&package.name);
         if let Err(error) = self.study.progress.save(self.root) {
             println!("warning: your progress could not be saved: {error:#}");
         }
@@ -280,14 +280,14 @@ impl Watch<'_> {
         let done = self.study.progress.done_count(&exercises);
         println!(
             "✓ {} passed! {} {done}/{} exercises done",
-            unit.package,
+            package.name,
             progress::bar(done, exercises.len(), 30),
             exercises.len()
         );
     }
 
-    fn hint(&mut self, unit: &Unit) {
-        match hint::next_hint(unit, &mut self.study.progress, false) {
+    fn hint(&mut self, package: &Package) {
+        match hint::next_hint(package, &mut self.study.progress, false) {
             Ok(text) => {
                 print!("\n{text}");
                 if let Err(error) = self.study.progress.save(self.root) {

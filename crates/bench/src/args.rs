@@ -5,7 +5,8 @@ use std::path::PathBuf;
 /// `cargo xtask bench [OPTIONS]`, or the bench binary run directly.
 #[derive(clap::Parser, Debug, Clone)]
 #[command(
-    name = "cargo xtask bench",
+    name = "bench",
+    bin_name = "cargo xtask bench",
     about = "Measure the notes' claims: what a thread, a process and a task cost, CPU-bound speedups, the lessons beside their Python originals."
 )]
 pub struct BenchArgs {

@@ -6,7 +6,6 @@
 
 use anyhow::{Context, Result, bail};
 use course::workspace;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The lesson whose speedup the GIL goal is about.
@@ -58,11 +57,6 @@ pub fn build(workspace_root: &Path) -> Result<Vec<Lesson>> {
             })
         })
         .collect()
-}
-
-/// The built lessons by package name.
-pub fn by_name(lessons: &[Lesson]) -> BTreeMap<&str, &Lesson> {
-    lessons.iter().map(|l| (l.package.as_str(), l)).collect()
 }
 
 /// The speedups lesson-gil printed: `threads: 0.52 s, speedup: 1.9x` and the rayon line.

@@ -67,10 +67,7 @@ fn run(args: &args::BenchArgs, workspace_root: &Path) -> Result<()> {
         "\nThe ratios\n\n{}",
         report::tables::ratios(&results.workers)
     );
-    println!(
-        "Goals\n\n{}",
-        report::goals::goals_table(&results.goals)
-    );
+    println!("Goals\n\n{}", report::goals::goals_table(&results.goals));
     println!(
         "bench: done in {:.0} s; report: {}",
         results.seconds,
@@ -87,10 +84,7 @@ fn measure_all(bench: &Bench) -> Result<Results> {
         &report::tables::workers_table(&workers),
     );
     let cpu = bench.cpu_rows()?;
-    bench.say(
-        "2. CPU-bound parallelism",
-        &report::tables::cpu_table(&cpu),
-    );
+    bench.say("2. CPU-bound parallelism", &report::tables::cpu_table(&cpu));
     let gil = bench.gil()?;
     let spawn_floor = bench.spawn_floor()?;
     let lessons = bench.lesson_rows()?;

@@ -13,7 +13,6 @@ use crate::lessons::{self, Lesson};
 use crate::machine::Machine;
 use crate::probe::{self, Memory};
 use crate::python::{self, Python};
-use crate::report;
 use crate::rows::{CpuRow, Family, GilRow, HEAVY, KINDS, Kind, LessonRow, TearRow, WorkerRow};
 use crate::stats::{self, Summary};
 use crate::workers;

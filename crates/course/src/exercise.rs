@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::check::{CaseResult, Program, Trust, check_case};
 use crate::report::write_atomically;
 use crate::spec::Spec;
-use crate::workspace::{self, Unit};
+use crate::workspace::{self, Package};
 
 /// The progress file, relative to the workspace root.
 pub const STATE_FILE: &str = ".course-progress.toml";
@@ -23,9 +23,9 @@ pub const STATE_FILE: &str = ".course-progress.toml";
 const STATE_HEADER: &str = "# Your progress through the exercises (`cargo xtask progress` shows it).\n\
 # Safe to delete: it is rebuilt by checking the exercises you have edited.\n\n";
 
-/// The exercises among `units`, in the course's order (lesson, then order within it).
-pub fn exercises(units: &[Unit]) -> Vec<&Unit> {
-    units.iter().filter(|u| !u.is_lesson()).collect()
+/// The exercises among `packages`, in the course's order (lesson, then order within it).
+pub fn exercises(packages: &[Package]) -> Vec<&Package> {
+    packages.iter().filter(|u| !u.is_lesson()).collect()
 }
 
 /// What the learner has done: the exercises that passed, and how many hints each has shown.
@@ -93,19 +93,13 @@ impl Progress {
     }
 
     /// The exercise the learner is on: the first one, in the course's order, not done yet.
-    pub fn current<'a>(&self, exercises: &[&'a Unit]) -> Option<&'a Unit> {
-        exercises
-            .iter()
-            .copied()
-            .find(|u| !self.is_done(&u.package))
+    pub fn current<'a>(&self, exercises: &[&'a Package]) -> Option<&'a Package> {
+        exercises.iter().copied().find(|u| !self.is_done(&u.name))
     }
 
     /// How many of `exercises` are done (entries for exercises no longer in the course do not count).
-    pub fn done_count(&self, exercises: &[&Unit]) -> usize {
-        exercises
-            .iter()
-            .filter(|u| self.is_done(&u.package))
-            .count()
+    pub fn done_count(&self, exercises: &[&Package]) -> usize {
+        exercises.iter().filter(|u| self.is_done(&u.name)).count()
     }
 }
 
@@ -116,7 +110,7 @@ impl Progress {
 /// exercise is not done without building it.
 pub fn load_or_rebuild(
     root: &Path,
-    exercises: &[&Unit],
+    exercises: &[&Package],
     say: impl FnOnce(&str),
 ) -> anyhow::Result<Progress> {
     let why = match Progress::read(root) {
@@ -124,7 +118,7 @@ pub fn load_or_rebuild(
         Stored::Missing => "no progress file yet".to_owned(),
         Stored::Corrupt(reason) => format!("the progress file could not be read ({reason})"),
     };
-    let edited: Vec<&Unit> = exercises
+    let edited: Vec<&Package> = exercises
         .iter()
         .copied()
         .filter(|u| is_edited(u).unwrap_or(true))
@@ -140,7 +134,7 @@ pub fn load_or_rebuild(
     let mut progress = Progress::default();
     for checked in check(root, &edited, None)? {
         if checked.outcome.passed() {
-            progress.mark_done(&checked.unit.package);
+            progress.mark_done(&checked.package.name);
         }
     }
     progress.save(root)?;
@@ -165,7 +159,7 @@ impl Outcome {
 /// One exercise, checked.
 #[derive(Debug)]
 pub struct Checked<'a> {
-    pub unit: &'a Unit,
+    pub package: &'a Package,
     pub outcome: Outcome,
 }
 
@@ -174,7 +168,7 @@ pub struct Checked<'a> {
 /// (`CARGO_TARGET_DIR` when set).
 pub fn check<'a>(
     root: &Path,
-    exercises: &[&'a Unit],
+    exercises: &[&'a Package],
     target_dir: Option<&Path>,
 ) -> anyhow::Result<Vec<Checked<'a>>> {
     if exercises.is_empty() {
@@ -185,7 +179,7 @@ pub fn check<'a>(
         .iter()
         .map(|u| Spec::load(&u.spec_path()))
         .collect::<Result<_, _>>()?;
-    let packages: Vec<&str> = exercises.iter().map(|u| u.package.as_str()).collect();
+    let packages: Vec<&str> = exercises.iter().map(|u| u.name.as_str()).collect();
     let mut build = workspace::build(root, &packages, target_dir)?;
     // Cargo stops scheduling at the first compile error, so a package it never got to
     // is built alone to learn whether it compiles.
@@ -198,8 +192,8 @@ pub fn check<'a>(
         }
     }
     let mut checked = Vec::new();
-    for (unit, spec) in exercises.iter().zip(&specs) {
-        let outcome = match build.binaries.get(&unit.package) {
+    for (package, spec) in exercises.iter().zip(&specs) {
+        let outcome = match build.binaries.get(&package.name) {
             Some(binary) => Outcome::Ran(
                 spec.cases
                     .iter()
@@ -209,32 +203,32 @@ pub fn check<'a>(
             None => Outcome::DoesNotCompile(
                 build
                     .errors
-                    .get(&unit.package)
+                    .get(&package.name)
                     .cloned()
                     .unwrap_or_else(|| "cargo built no binary for it".into()),
             ),
         };
-        checked.push(Checked { unit, outcome });
+        checked.push(Checked { package, outcome });
     }
     Ok(checked)
 }
 
 /// The learner's working copy of an exercise.
-pub fn main_path(unit: &Unit) -> PathBuf {
-    unit.dir.join("src/main.rs")
+pub fn main_path(package: &Package) -> PathBuf {
+    package.dir.join("src/main.rs")
 }
 
 /// The pristine starting point the working copy began as.
-pub fn start_path(unit: &Unit) -> PathBuf {
-    unit.dir.join("start.rs")
+pub fn start_path(package: &Package) -> PathBuf {
+    package.dir.join("start.rs")
 }
 
-fn start_bytes(unit: &Unit) -> anyhow::Result<Vec<u8>> {
-    let path = start_path(unit);
+fn start_bytes(package: &Package) -> anyhow::Result<Vec<u8>> {
+    let path = start_path(package);
     std::fs::read(&path).with_context(|| {
         format!(
             "{} has no starting point to compare with or restore ({})",
-            unit.package,
+            package.name,
             path.display()
         )
     })
@@ -242,32 +236,32 @@ fn start_bytes(unit: &Unit) -> anyhow::Result<Vec<u8>> {
 
 /// Whether the working copy differs from the starting point. A missing working copy holds
 /// no work, so it counts as not edited.
-pub fn is_edited(unit: &Unit) -> anyhow::Result<bool> {
-    let start = start_bytes(unit)?;
-    match std::fs::read(main_path(unit)) {
+pub fn is_edited(package: &Package) -> anyhow::Result<bool> {
+    let start = start_bytes(package)?;
+    match std::fs::read(main_path(package)) {
         Ok(main) => Ok(main != start),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", main_path(unit).display())),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", main_path(package).display())),
     }
 }
 
 /// Puts the starting point back, byte for byte, in place of the working copy.
-pub fn reset(unit: &Unit) -> anyhow::Result<()> {
-    let start = start_bytes(unit)?;
-    let main = main_path(unit);
+pub fn reset(package: &Package) -> anyhow::Result<()> {
+    let start = start_bytes(package)?;
+    let main = main_path(package);
     write_atomically(&main, &start)?;
     // The atomic write leaves a private temp file's mode; give it the starting point's.
-    let mode = std::fs::metadata(start_path(unit))?.permissions();
+    let mode = std::fs::metadata(start_path(package))?.permissions();
     std::fs::set_permissions(&main, mode)
         .with_context(|| format!("cannot set the permissions of {}", main.display()))?;
     Ok(())
 }
 
 /// The hints of an exercise, from its `hints.md`, in the order they are meant to be read.
-pub fn hints(unit: &Unit) -> anyhow::Result<Vec<String>> {
-    let path = unit.dir.join("hints.md");
+pub fn hints(package: &Package) -> anyhow::Result<Vec<String>> {
+    let path = package.dir.join("hints.md");
     let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{} has no hints ({})", unit.package, path.display()))?;
+        .with_context(|| format!("{} has no hints ({})", package.name, path.display()))?;
     let hints = split_hints(&text);
     anyhow::ensure!(
         !hints.is_empty(),
@@ -298,8 +292,8 @@ pub fn split_hints(text: &str) -> Vec<String> {
 
 /// A README's opening: its title and everything up to the second `## ` heading (the
 /// story and the task), for announcing an exercise.
-pub fn readme_opening(unit: &Unit) -> anyhow::Result<String> {
-    let path = unit.dir.join("README.md");
+pub fn readme_opening(package: &Package) -> anyhow::Result<String> {
+    let path = package.dir.join("README.md");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     Ok(opening(&text))
@@ -326,9 +320,10 @@ mod tests {
     use super::*;
     use crate::workspace::Role;
 
-    fn unit(dir: &Path, package: &str) -> Unit {
-        Unit {
-            package: package.into(),
+    fn exercise_package(dir: &Path, name: &str) -> Package {
+        Package {
+            name: name.into(),
+            critical_path: None,
             role: Role::Exercise {
                 lesson: "lesson-thread".into(),
                 order: 1,
@@ -339,13 +334,13 @@ mod tests {
     }
 
     /// An exercise folder with a starting point and a working copy equal to it.
-    fn exercise_folder(package: &str) -> (tempfile::TempDir, Unit) {
+    fn exercise_folder(name: &str) -> (tempfile::TempDir, Package) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("src")).unwrap();
         std::fs::write(dir.path().join("start.rs"), "fn main() {}\n").unwrap();
         std::fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").unwrap();
-        let unit = unit(dir.path(), package);
-        (dir, unit)
+        let package = exercise_package(dir.path(), name);
+        (dir, package)
     }
 
     #[test]
@@ -361,16 +356,16 @@ mod tests {
     #[test]
     fn current_is_the_first_exercise_not_done() {
         let dir = tempfile::tempdir().unwrap();
-        let units: Vec<Unit> = ["a", "b", "c"]
+        let packages: Vec<Package> = ["a", "b", "c"]
             .iter()
-            .map(|p| unit(dir.path(), p))
+            .map(|p| exercise_package(dir.path(), p))
             .collect();
-        let all: Vec<&Unit> = units.iter().collect();
+        let all: Vec<&Package> = packages.iter().collect();
         let mut progress = Progress::default();
-        assert_eq!(progress.current(&all).unwrap().package, "a");
+        assert_eq!(progress.current(&all).unwrap().name, "a");
         progress.mark_done("a");
         progress.mark_done("c");
-        assert_eq!(progress.current(&all).unwrap().package, "b");
+        assert_eq!(progress.current(&all).unwrap().name, "b");
         progress.mark_done("b");
         assert!(progress.current(&all).is_none());
         progress.mark_done("gone-from-the-course");
@@ -414,11 +409,11 @@ mod tests {
     #[test]
     fn a_missing_file_with_nothing_edited_is_rebuilt_without_building() {
         let root = tempfile::tempdir().unwrap();
-        let (_dir, unit) = exercise_folder("exercise-untouched");
+        let (_dir, package) = exercise_folder("exercise-untouched");
         std::fs::write(Progress::path(root.path()), "not = [toml").unwrap();
         let mut said = String::new();
         // Nothing is edited, so nothing is built: the root need not even be a workspace.
-        let progress = load_or_rebuild(root.path(), &[&unit], |s| said = s.to_owned()).unwrap();
+        let progress = load_or_rebuild(root.path(), &[&package], |s| said = s.to_owned()).unwrap();
         assert_eq!(progress, Progress::default());
         assert!(said.contains("could not be read"), "{said}");
         assert!(said.contains("no exercise is edited"), "{said}");
@@ -427,23 +422,23 @@ mod tests {
 
     #[test]
     fn reset_restores_the_starting_point_byte_for_byte() {
-        let (dir, unit) = exercise_folder("exercise-edited");
-        assert!(!is_edited(&unit).unwrap());
-        std::fs::write(main_path(&unit), "fn main() { println!(\"mine\"); }\n").unwrap();
-        assert!(is_edited(&unit).unwrap());
-        reset(&unit).unwrap();
-        assert!(!is_edited(&unit).unwrap());
+        let (dir, package) = exercise_folder("exercise-edited");
+        assert!(!is_edited(&package).unwrap());
+        std::fs::write(main_path(&package), "fn main() { println!(\"mine\"); }\n").unwrap();
+        assert!(is_edited(&package).unwrap());
+        reset(&package).unwrap();
+        assert!(!is_edited(&package).unwrap());
         assert_eq!(
-            std::fs::read(main_path(&unit)).unwrap(),
+            std::fs::read(main_path(&package)).unwrap(),
             std::fs::read(dir.path().join("start.rs")).unwrap()
         );
-        std::fs::remove_file(main_path(&unit)).unwrap();
+        std::fs::remove_file(main_path(&package)).unwrap();
         assert!(
-            !is_edited(&unit).unwrap(),
+            !is_edited(&package).unwrap(),
             "a missing working copy holds no work"
         );
-        reset(&unit).unwrap();
-        assert!(main_path(&unit).is_file());
+        reset(&package).unwrap();
+        assert!(main_path(&package).is_file());
     }
 
     #[test]

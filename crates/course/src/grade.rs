@@ -15,7 +15,7 @@ use anyhow::{Context, bail};
 use crate::check::{CaseResult, Program, Trust, check_case};
 use crate::explain::explain;
 use crate::spec::Spec;
-use crate::workspace::{self, Unit};
+use crate::workspace::{self, Package};
 
 /// One graded test: a case of a lesson, or a lesson that did not compile.
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ pub struct Grader<'a> {
     /// The grader's own checkout: its specs and skeleton are the only ones used.
     pub root: &'a Path,
     /// The lessons (or exercises) to grade, from the grader's checkout.
-    pub units: Vec<&'a Unit>,
+    pub packages: Vec<&'a Package>,
     /// Shared across submissions so dependencies compile once.
     pub target_dir: PathBuf,
 }
@@ -66,7 +66,7 @@ pub struct Grader<'a> {
 impl Grader<'_> {
     /// Reads every spec first: a grader whose own spec is broken cannot grade anyone.
     pub fn specs(&self) -> anyhow::Result<Vec<Spec>> {
-        self.units
+        self.packages
             .iter()
             .map(|u| Spec::load(&u.spec_path()).map_err(anyhow::Error::from))
             .collect()
@@ -102,8 +102,8 @@ impl Grader<'_> {
                 .with_context(|| format!("cannot clear {}", stage.display()))?;
         }
         self.stage(submission, &stage)?;
-        for unit in &self.units {
-            let folder = unit_folder(self.root, unit)?;
+        for package in &self.packages {
+            let folder = unit_folder(self.root, package)?;
             let from = submission.join(&folder);
             let outcome = if !from.join("Cargo.toml").is_file() {
                 Err(format!(
@@ -111,10 +111,10 @@ impl Grader<'_> {
                     folder.display()
                 ))
             } else {
-                let build = workspace::build(&stage, &[&unit.package], Some(&self.target_dir))?;
-                match build.binaries.get(&unit.package) {
+                let build = workspace::build(&stage, &[&package.name], Some(&self.target_dir))?;
+                match build.binaries.get(&package.name) {
                     Some(binary) => {
-                        let own = own_bins.path().join(&unit.package);
+                        let own = own_bins.path().join(&package.name);
                         std::fs::copy(binary, &own)
                             .with_context(|| format!("cannot copy {}", binary.display()))?;
                         Ok(own)
@@ -133,13 +133,13 @@ impl Grader<'_> {
         let build_time = built.elapsed();
         let ran = Instant::now();
         let mut tests = Vec::new();
-        for ((unit, spec), binary) in self.units.iter().zip(specs).zip(binaries) {
+        for ((package, spec), binary) in self.packages.iter().zip(specs).zip(binaries) {
             match binary {
                 Err(message) => {
                     let max: f64 = spec.cases.iter().map(|c| c.points).sum();
                     tests.push(Test {
-                        name: format!("{}: build", unit.package),
-                        package: unit.package.clone(),
+                        name: format!("{}: build", package.name),
+                        package: package.name.clone(),
                         score: 0.0,
                         max_score: max,
                         passed: false,
@@ -147,7 +147,7 @@ impl Grader<'_> {
                         reason: "does not compile".into(),
                         output: format!(
                             "{} does not compile, so none of its cases ran:\n\n{message}",
-                            unit.package
+                            package.name
                         ),
                         time: Duration::ZERO,
                     });
@@ -155,7 +155,7 @@ impl Grader<'_> {
                 Ok(binary) => {
                     for case in &spec.cases {
                         let result = check_case(&Program::binary(&binary), case, Trust::Untrusted);
-                        tests.push(test_of(unit, &result));
+                        tests.push(test_of(package, &result));
                     }
                 }
             }
@@ -174,8 +174,8 @@ impl Grader<'_> {
             .parse()
             .context("the grader's own Cargo.toml does not parse")?;
         let mut members = vec![toml::Value::from("crates/lesson-kit")];
-        for unit in &self.units {
-            let folder = unit_folder(self.root, unit)?;
+        for package in &self.packages {
+            let folder = unit_folder(self.root, package)?;
             let from = submission.join(&folder);
             if from.join("Cargo.toml").is_file() {
                 copy_sources(&from, &stage.join(&folder))?;
@@ -220,10 +220,10 @@ impl BuildLock {
     }
 }
 
-/// The unit's folder relative to the grader's root, e.g. `lessons/03-multithreading`.
-fn unit_folder(root: &Path, unit: &Unit) -> anyhow::Result<PathBuf> {
+/// The package's folder relative to the grader's root, e.g. `lessons/03-multithreading`.
+fn unit_folder(root: &Path, package: &Package) -> anyhow::Result<PathBuf> {
     let root = root.canonicalize()?;
-    let dir = unit.dir.canonicalize()?;
+    let dir = package.dir.canonicalize()?;
     Ok(dir
         .strip_prefix(&root)
         .with_context(|| {
@@ -257,7 +257,7 @@ fn copy_sources(from: &Path, to: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn test_of(unit: &Unit, result: &CaseResult) -> Test {
+fn test_of(package: &Package, result: &CaseResult) -> Test {
     let case = &result.case;
     let reason = match result.failures.first() {
         None => "ok".to_owned(),
@@ -285,8 +285,8 @@ fn test_of(unit: &Unit, result: &CaseResult) -> Test {
         explain(result, 40)
     };
     Test {
-        name: format!("{}: {}", unit.package, case.name),
-        package: unit.package.clone(),
+        name: format!("{}: {}", package.name, case.name),
+        package: package.name.clone(),
         score: if result.passed() { case.points } else { 0.0 },
         max_score: case.points,
         passed: result.passed(),

@@ -44,7 +44,10 @@ pub fn all_stats() -> Vec<Stat> {
 
 /// `/proc/PID/stat`, or `None` once the process is gone.
 pub fn stat(pid: i32) -> Option<Stat> {
-    parse_stat(pid, &std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+    parse_stat(
+        pid,
+        &std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?,
+    )
 }
 
 fn parse_stat(pid: i32, text: &str) -> Option<Stat> {

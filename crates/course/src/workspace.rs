@@ -25,16 +25,21 @@ pub enum Role {
     },
 }
 
-/// A lesson or exercise package.
+/// A lesson or exercise package of the course.
 #[derive(Debug, Clone)]
-pub struct Unit {
-    pub package: String,
+pub struct Package {
+    /// The package's name, which is also its binary's: `lesson-asyncio`, `exercise-07a-gather`.
+    pub name: String,
     pub role: Role,
     /// The package folder, holding Cargo.toml, expect.toml and README.md.
     pub dir: PathBuf,
+    /// For a direct translation of one of the notes' examples, the seconds of lesson time
+    /// its sleeps put on the critical path (`critical_path` in `[package.metadata.lesson]`):
+    /// a run at scale s can finish no sooner than s times this.
+    pub critical_path: Option<f64>,
 }
 
-impl Unit {
+impl Package {
     pub fn spec_path(&self) -> PathBuf {
         self.dir.join("expect.toml")
     }
@@ -49,11 +54,54 @@ impl Unit {
     pub fn is_lesson(&self) -> bool {
         matches!(self.role, Role::Lesson { .. })
     }
+
+    /// The package's folder name: `03-multithreading`, `07a-gather`.
+    pub fn folder(&self) -> String {
+        self.dir
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Whether the learner's `name` means this package: its package name, that name
+    /// without `lesson-` or `exercise-`, its folder, the code its folder starts with
+    /// (`03`, `07a`) or, for a lesson, its number (`3`).
+    pub fn is_called(&self, name: &str) -> bool {
+        let folder = self.folder();
+        let short = self
+            .name
+            .strip_prefix("lesson-")
+            .or_else(|| self.name.strip_prefix("exercise-"));
+        self.name == name
+            || short == Some(name)
+            || folder == name
+            || folder.split('-').next() == Some(name)
+            || matches!(self.role, Role::Lesson { number, .. } if number.to_string() == name)
+    }
+}
+
+/// The one resolver of the names learners give lessons and exercises, for every command.
+pub fn find<'a>(all: &'a [Package], name: &str) -> anyhow::Result<&'a Package> {
+    all.iter().find(|p| p.is_called(name)).with_context(|| {
+        let codes = |lessons: bool| {
+            all.iter()
+                .filter(|p| p.is_lesson() == lessons)
+                .map(|p| p.folder().split('-').next().unwrap_or_default().to_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "no lesson or exercise called {name:?}; name one by package, folder or code: \
+             lessons {}; exercises {}",
+            codes(true),
+            codes(false)
+        )
+    })
 }
 
 /// All lessons and exercises of the workspace at `root`: lessons by number, then exercises
 /// in the order of their lessons.
-pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
+pub fn packages(root: &Path) -> anyhow::Result<Vec<Package>> {
     let metadata = MetadataCommand::new()
         .manifest_path(root.join("Cargo.toml"))
         .no_deps()
@@ -76,14 +124,24 @@ pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
                 .with_context(|| {
                     format!("{}: [package.metadata.lesson] needs `number`", where_())
                 })?;
+            let critical_path = match lesson.get("critical_path") {
+                None => None,
+                Some(value) => Some(value.as_f64().filter(|s| *s >= 0.0).with_context(|| {
+                    format!(
+                        "{}: [package.metadata.lesson] `critical_path` must be a number of seconds of lesson time, not {value}",
+                        where_()
+                    )
+                })?),
+            };
             let section = lesson
                 .get("section")
                 .and_then(|s| s.as_str())
                 .with_context(|| {
                     format!("{}: [package.metadata.lesson] needs `section`", where_())
                 })?;
-            lessons.push(Unit {
-                package: package.name.to_string(),
+            lessons.push(Package {
+                name: package.name.to_string(),
+                critical_path,
                 role: Role::Lesson {
                     number: number as u32,
                     section: section.to_owned(),
@@ -96,8 +154,9 @@ pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
                     format!("{}: [package.metadata.exercise] needs `{name}`", where_())
                 })
             };
-            exercises.push(Unit {
-                package: package.name.to_string(),
+            exercises.push(Package {
+                name: package.name.to_string(),
+                critical_path: None,
                 role: Role::Exercise {
                     lesson: field("lesson")?.as_str().unwrap_or_default().to_owned(),
                     order: field("order")?.as_u64().unwrap_or_default() as u32,
@@ -114,7 +173,7 @@ pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
     let lesson_number = |name: &str| {
         lessons
             .iter()
-            .position(|l| l.package == name)
+            .position(|l| l.name == name)
             .unwrap_or(usize::MAX)
     };
     exercises.sort_by_key(|u| match &u.role {
@@ -125,27 +184,12 @@ pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
     Ok(lessons)
 }
 
-/// The units the user named (by package, folder name or lesson number), or all lessons when none.
-pub fn select<'a>(all: &'a [Unit], names: &[String]) -> anyhow::Result<Vec<&'a Unit>> {
+/// The packages the user named (see [`find`]), or all lessons when none.
+pub fn select<'a>(all: &'a [Package], names: &[String]) -> anyhow::Result<Vec<&'a Package>> {
     if names.is_empty() {
-        return Ok(all.iter().filter(|u| u.is_lesson()).collect());
+        return Ok(all.iter().filter(|p| p.is_lesson()).collect());
     }
-    names
-        .iter()
-        .map(|name| {
-            all.iter()
-                .find(|u| {
-                    u.package == *name
-                        || u.package.strip_prefix("lesson-") == Some(name)
-                        || u.dir.file_name().is_some_and(|d| d == name.as_str())
-                        || matches!(u.role, Role::Lesson { number, .. } if number.to_string() == *name)
-                })
-                .with_context(|| {
-                    let known: Vec<_> = all.iter().filter(|u| u.is_lesson()).map(|u| u.package.as_str()).collect();
-                    format!("no lesson or exercise called {name:?}; try one of: {}", known.join(", "))
-                })
-        })
-        .collect()
+    names.iter().map(|name| find(all, name)).collect()
 }
 
 /// How a build went: the binaries that were built and, per package, the compiler's errors.

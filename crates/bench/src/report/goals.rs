@@ -2,7 +2,9 @@
 
 use super::tables::{at_thousand, cpu_at_most, cpu_spread, ratio_line, row};
 use crate::rows::{Family, Goal, Results};
-use crate::stats::{Summary, fmt_bytes, fmt_count, fmt_ratio, fmt_secs, fmt_summary, markdown_table};
+use crate::stats::{
+    Summary, fmt_bytes, fmt_count, fmt_ratio, fmt_secs, fmt_summary, markdown_table,
+};
 use std::fmt::Write;
 
 /// Checks the goals against what was measured.
