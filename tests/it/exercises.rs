@@ -63,6 +63,10 @@ fn exercise(name: &str) -> &'static Package {
 fn fresh_course() -> tempfile::TempDir {
     let copy = support::copy_of_course();
     for package in exercises() {
+        let dir = copy.path().join("exercises").join(folder(package));
+        let _ = std::fs::remove_file(dir.join(".started.rs"));
+        let _ = std::fs::remove_dir_all(dir.join("backup"));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
         std::fs::write(main_rs(copy.path(), package), start_rs(package)).unwrap();
     }
     let _ = std::fs::remove_file(copy.path().join(exercise::STATE_FILE));
@@ -513,8 +517,9 @@ fn src_files(copy: &Path, package: &Package) -> Vec<String> {
 }
 
 #[test]
-fn reset_with_yes_keeps_nothing_of_the_learners_edit() {
+fn reset_with_yes_puts_the_start_back_and_keeps_the_work_in_a_backup() {
     let (copy, first) = learner_with_work();
+    let work = std::fs::read(main_rs(copy.path(), first)).unwrap();
     let out = xtask(copy.path())
         .args(["reset", "exercise-01a-shared-list", "--yes"])
         .assert()
@@ -529,6 +534,19 @@ fn reset_with_yes_keeps_nothing_of_the_learners_edit() {
         std::fs::read(main_rs(copy.path(), first)).unwrap(),
         start_rs(first),
         "the working copy should be the starting point, byte for byte"
+    );
+    let backup = copy
+        .path()
+        .join("exercises/01a-shared-list/backup/main-1.rs");
+    assert_eq!(
+        std::fs::read(&backup).unwrap(),
+        work,
+        "the work should be kept outside src/"
+    );
+    assert!(
+        stdout_of(&out).contains("your work is kept in exercises/01a-shared-list/backup/main-1.rs"),
+        "{}",
+        stdout_of(&out)
     );
     assert_eq!(
         src_files(copy.path(), first),
@@ -663,4 +681,117 @@ fn grade_grades_exercises_like_lessons() {
             "{test}"
         );
     }
+}
+
+// ---- course updates ---------------------------------------------------------------
+
+/// The course keeps one copy of each starting point (start.rs, tracked); the working copies
+/// are the learner's and git does not track them, so a `git pull` never conflicts with them.
+#[test]
+fn the_course_tracks_starting_points_not_working_copies() {
+    let tracked = Command::new("git")
+        .args(["ls-files", "exercises"])
+        .current_dir(support::root())
+        .output()
+        .unwrap();
+    if !tracked.status.success() {
+        return; // not a git checkout (a source tarball): nothing to compare
+    }
+    let tracked = String::from_utf8_lossy(&tracked.stdout);
+    for package in exercises() {
+        let folder = folder(package);
+        assert!(
+            tracked.contains(&format!("exercises/{folder}/start.rs")),
+            "{folder}/start.rs is not tracked"
+        );
+        assert!(
+            !tracked.contains(&format!("exercises/{folder}/src/")),
+            "{folder}/src/ is tracked: working copies are the learner's"
+        );
+    }
+}
+
+/// A fresh clone has no working copies; the first `cargo xtask` command writes them all.
+#[test]
+fn the_first_command_writes_every_working_copy() {
+    let copy = fresh_course();
+    for package in exercises() {
+        std::fs::remove_dir_all(main_rs(copy.path(), package).parent().unwrap()).unwrap();
+    }
+    xtask(copy.path()).arg("list").assert().success();
+    for package in exercises() {
+        assert_eq!(
+            std::fs::read(main_rs(copy.path(), package)).unwrap(),
+            start_rs(package),
+            "{}",
+            package.name
+        );
+    }
+}
+
+/// A course update (here: start.rs changed as a `git pull` would change it) reaches an
+/// exercise the learner has not touched, and leaves an edited one alone, saying how to take
+/// the new starting point; taking it keeps the learner's work in a backup.
+#[test]
+fn a_course_update_reaches_untouched_exercises_and_keeps_the_learners_work() {
+    let (copy, edited) = learner_with_work();
+    let untouched = exercise("exercise-03a-ten-workers");
+    // The first command records which starting point each working copy began as.
+    xtask(copy.path()).arg("progress").assert().success();
+    let work = std::fs::read(main_rs(copy.path(), edited)).unwrap();
+    let update = |package: &Package| {
+        let mut start = start_rs(package);
+        start.extend_from_slice(b"\n// A clearer comment from the course update.\n");
+        let path = copy
+            .path()
+            .join("exercises")
+            .join(folder(package))
+            .join("start.rs");
+        std::fs::write(path, &start).unwrap();
+        start
+    };
+    let new_untouched = update(untouched);
+    let new_edited = update(edited);
+
+    let out = xtask(copy.path()).arg("progress").assert().success();
+    let said = stderr_of(&out);
+    assert_eq!(
+        std::fs::read(main_rs(copy.path(), untouched)).unwrap(),
+        new_untouched,
+        "an untouched exercise should follow the update"
+    );
+    assert_eq!(
+        std::fs::read(main_rs(copy.path(), edited)).unwrap(),
+        work,
+        "the learner's work must be kept"
+    );
+    assert!(
+        said.contains("exercises/03a-ten-workers/src/main.rs has a new starting point"),
+        "{said}"
+    );
+    assert!(
+        said.contains("a course update changed the starting point of exercise-01a-shared-list")
+            && said.contains("cargo xtask reset exercise-01a-shared-list"),
+        "{said}"
+    );
+
+    xtask(copy.path())
+        .args(["reset", "01a", "--yes"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(main_rs(copy.path(), edited)).unwrap(),
+        new_edited
+    );
+    let backup = copy
+        .path()
+        .join("exercises/01a-shared-list/backup/main-1.rs");
+    assert_eq!(std::fs::read(backup).unwrap(), work);
+    // In step again: nothing more to say.
+    let out = xtask(copy.path()).arg("progress").assert().success();
+    assert!(
+        !stderr_of(&out).contains("course update"),
+        "{}",
+        stderr_of(&out)
+    );
 }

@@ -58,17 +58,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = ui::root(cli.root).and_then(|root| match cli.command {
-        Command::List(args) => list::main(args, &root),
-        Command::Run(args) => run::main(args, &root),
-        Command::Check(args) => check::main(args, &root),
-        Command::Grade(args) => grade::main(args, &root),
-        Command::Bench(args) => bench::main(args, &root),
-        Command::Ci => ci::main(&root),
-        Command::Watch(args) => watch::main(args, &root),
-        Command::Hint(args) => hint::main(args, &root),
-        Command::Reset(args) => reset::main(args, &root),
-        Command::Progress(args) => progress::main(args, &root),
+    let result = ui::root(cli.root).and_then(|root| {
+        // The exercises' working copies are the learner's, untracked; every command but the
+        // ones that never read them first brings them in step with the course.
+        if !matches!(cli.command, Command::Ci | Command::Bench(_)) {
+            progress::sync_exercises(&root)?;
+        }
+        dispatch(cli.command, &root)
     });
     match result {
         Ok(code) => code,
@@ -76,5 +72,20 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn dispatch(command: Command, root: &std::path::Path) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::List(args) => list::main(args, root),
+        Command::Run(args) => run::main(args, root),
+        Command::Check(args) => check::main(args, root),
+        Command::Grade(args) => grade::main(args, root),
+        Command::Bench(args) => bench::main(args, root),
+        Command::Ci => ci::main(root),
+        Command::Watch(args) => watch::main(args, root),
+        Command::Hint(args) => hint::main(args, root),
+        Command::Reset(args) => reset::main(args, root),
+        Command::Progress(args) => progress::main(args, root),
     }
 }

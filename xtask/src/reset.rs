@@ -1,4 +1,4 @@
-//! `cargo xtask reset EXERCISE`: put the starting point back, asking before throwing work away.
+//! `cargo xtask reset EXERCISE`: put the starting point back, asking first and keeping a backup of the work.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -29,7 +29,7 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
              pass --yes to reset it anyway: cargo xtask reset {} --yes",
             package.name
         );
-        eprint!("throw away your changes to {main}? [y/N] ");
+        eprint!("put {main} back at its starting point? (your changes go to a backup) [y/N] ");
         std::io::stderr().flush()?;
         let mut answer = String::new();
         stdin.lock().read_line(&mut answer)?;
@@ -38,7 +38,7 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     }
-    exercise::reset(&package)?;
+    let backup = exercise::reset(&package)?;
     // The starting point never passes, so the exercise is to do again.
     study.progress.mark_not_done(&package.name);
     study.progress.save(root)?;
@@ -46,5 +46,8 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
         "{main} is back at its starting point; {} is to do again",
         package.name
     );
+    if let Some(backup) = backup {
+        println!("your work is kept in {}", relative(root, &backup));
+    }
     Ok(ExitCode::SUCCESS)
 }

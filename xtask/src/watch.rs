@@ -316,13 +316,14 @@ fn changed_paths(event: notify::Result<notify::Event>) -> Vec<PathBuf> {
 
 /// The exercise folder a changed source file belongs to (e.g. `01a-shared-list`), or
 /// `None` for anything that is not an exercise's source: editor swap files, hidden
-/// temp files, the pristine `start.rs`, notes.
+/// temp files, the pristine `start.rs`, reset's backups, notes.
 fn source_folder<'p>(exercises_dir: &Path, path: &'p Path) -> Option<&'p str> {
     let inside = path.strip_prefix(exercises_dir).ok()?;
     let name = path.file_name()?.to_str()?;
     let source = matches!(path.extension()?.to_str()?, "rs" | "toml")
         && !name.starts_with('.')
-        && name != "start.rs";
+        && name != "start.rs"
+        && !inside.components().any(|c| c.as_os_str() == "backup");
     if !source {
         return None;
     }
@@ -359,6 +360,7 @@ mod tests {
         assert_eq!(folder("/c/exercises/01a-x/src/main.rs"), Some("01a-x"));
         assert_eq!(folder("/c/exercises/01a-x/Cargo.toml"), Some("01a-x"));
         assert_eq!(folder("/c/exercises/01a-x/start.rs"), None);
+        assert_eq!(folder("/c/exercises/01a-x/backup/main-1.rs"), None);
         assert_eq!(folder("/c/exercises/01a-x/src/.main.rs.swp"), None);
         assert_eq!(folder("/c/exercises/01a-x/src/.tmpAbC12"), None);
         assert_eq!(folder("/c/exercises/01a-x/src/main.rs~"), None);

@@ -213,14 +213,27 @@ pub fn check<'a>(
     Ok(checked)
 }
 
-/// The learner's working copy of an exercise.
+/// The learner's working copy of an exercise: not tracked by git, written from the
+/// starting point the first time any `cargo xtask` command runs (see [`sync`]).
 pub fn main_path(package: &Package) -> PathBuf {
     package.dir.join("src/main.rs")
 }
 
-/// The pristine starting point the working copy began as.
+/// The pristine starting point, the one copy the course keeps (tracked by git).
 pub fn start_path(package: &Package) -> PathBuf {
     package.dir.join("start.rs")
+}
+
+/// The starting point the working copy was written from, kept beside it (untracked) so a
+/// course update that changes the starting point can be told from the learner's own edits.
+pub fn started_path(package: &Package) -> PathBuf {
+    package.dir.join(".started.rs")
+}
+
+/// Where `reset` keeps the learner's work before putting the starting point back: outside
+/// `src/`, so cargo never builds it and watch never reacts to it.
+pub fn backup_dir(package: &Package) -> PathBuf {
+    package.dir.join("backup")
 }
 
 fn start_bytes(package: &Package) -> anyhow::Result<Vec<u8>> {
@@ -234,27 +247,104 @@ fn start_bytes(package: &Package) -> anyhow::Result<Vec<u8>> {
     })
 }
 
+/// The contents of `path`, or `None` if there is no such file.
+fn read_if_there(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
 /// Whether the working copy differs from the starting point. A missing working copy holds
 /// no work, so it counts as not edited.
 pub fn is_edited(package: &Package) -> anyhow::Result<bool> {
     let start = start_bytes(package)?;
-    match std::fs::read(main_path(package)) {
-        Ok(main) => Ok(main != start),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", main_path(package).display())),
+    Ok(read_if_there(&main_path(package))?.is_some_and(|main| main != start))
+}
+
+/// What [`sync`] did to one exercise's working copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Synced {
+    /// Nothing to do: the working copy began as today's starting point.
+    Current,
+    /// There was no working copy: the starting point was written.
+    Created,
+    /// A course update changed the starting point of an exercise the learner had not
+    /// touched: the new starting point replaced the old one.
+    Updated,
+    /// A course update changed the starting point, but the learner has edited the exercise:
+    /// the work is kept, and `cargo xtask reset` would take the new starting point.
+    Changed,
+}
+
+/// Brings a working copy in step with the course: writes a missing one, and after a course
+/// update (`git pull`) that changed the starting point, replaces an untouched working copy
+/// with the new one. The learner's edits are never overwritten.
+pub fn sync(package: &Package) -> anyhow::Result<Synced> {
+    let start = start_bytes(package)?;
+    let main = main_path(package);
+    let started = started_path(package);
+    let Some(work) = read_if_there(&main)? else {
+        write_start(package, &start)?;
+        return Ok(Synced::Created);
+    };
+    match read_if_there(&started)? {
+        Some(base) if base == start => Ok(Synced::Current),
+        // The starting point moved on; the learner's copy is still the old one, untouched.
+        Some(base) if base == work => {
+            write_start(package, &start)?;
+            Ok(Synced::Updated)
+        }
+        Some(_) if work == start => {
+            write_atomically(&started, &start)?;
+            Ok(Synced::Current)
+        }
+        Some(_) => Ok(Synced::Changed),
+        // No record of where the work began (a checkout from before the records, or the
+        // record was deleted): today's starting point is the base from now on.
+        None => {
+            write_atomically(&started, &start)?;
+            Ok(Synced::Current)
+        }
     }
 }
 
-/// Puts the starting point back, byte for byte, in place of the working copy.
-pub fn reset(package: &Package) -> anyhow::Result<()> {
-    let start = start_bytes(package)?;
+/// Writes the starting point as the working copy, and records it as the copy's base.
+fn write_start(package: &Package, start: &[u8]) -> anyhow::Result<()> {
     let main = main_path(package);
-    write_atomically(&main, &start)?;
+    if let Some(src) = main.parent() {
+        std::fs::create_dir_all(src).with_context(|| format!("cannot create {}", src.display()))?;
+    }
+    write_atomically(&main, start)?;
     // The atomic write leaves a private temp file's mode; give it the starting point's.
     let mode = std::fs::metadata(start_path(package))?.permissions();
     std::fs::set_permissions(&main, mode)
         .with_context(|| format!("cannot set the permissions of {}", main.display()))?;
-    Ok(())
+    write_atomically(&started_path(package), start)
+}
+
+/// Puts the starting point back, byte for byte, in place of the working copy. Work that
+/// differs from it is first copied to `backup/main-N.rs` (the lowest free N), whose path is
+/// returned, so nothing a learner wrote is lost.
+pub fn reset(package: &Package) -> anyhow::Result<Option<PathBuf>> {
+    let start = start_bytes(package)?;
+    let backup = match read_if_there(&main_path(package))? {
+        Some(work) if work != start => {
+            let dir = backup_dir(package);
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let path = (1..)
+                .map(|n| dir.join(format!("main-{n}.rs")))
+                .find(|p| !p.exists())
+                .expect("some backup number is free");
+            write_atomically(&path, &work)?;
+            Some(path)
+        }
+        _ => None,
+    };
+    write_start(package, &start)?;
+    Ok(backup)
 }
 
 /// The hints of an exercise, from its `hints.md`, in the order they are meant to be read.
@@ -421,24 +511,65 @@ mod tests {
     }
 
     #[test]
-    fn reset_restores_the_starting_point_byte_for_byte() {
+    fn reset_restores_the_starting_point_and_backs_the_work_up() {
         let (dir, package) = exercise_folder("exercise-edited");
         assert!(!is_edited(&package).unwrap());
-        std::fs::write(main_path(&package), "fn main() { println!(\"mine\"); }\n").unwrap();
+        let mine = "fn main() { println!(\"mine\"); }\n";
+        std::fs::write(main_path(&package), mine).unwrap();
         assert!(is_edited(&package).unwrap());
-        reset(&package).unwrap();
+        let backup = reset(&package).unwrap().expect("the work is backed up");
+        assert!(
+            !backup.starts_with(dir.path().join("src")),
+            "{}",
+            backup.display()
+        );
+        assert_eq!(std::fs::read_to_string(&backup).unwrap(), mine);
         assert!(!is_edited(&package).unwrap());
         assert_eq!(
             std::fs::read(main_path(&package)).unwrap(),
             std::fs::read(dir.path().join("start.rs")).unwrap()
         );
+        // A second reset of new work keeps the first backup and writes another.
+        std::fs::write(main_path(&package), "fn main() {} // again\n").unwrap();
+        let second = reset(&package).unwrap().unwrap();
+        assert_ne!(second, backup);
+        assert_eq!(std::fs::read_to_string(&backup).unwrap(), mine);
+        // Nothing to keep: no backup.
+        assert_eq!(reset(&package).unwrap(), None);
         std::fs::remove_file(main_path(&package)).unwrap();
         assert!(
             !is_edited(&package).unwrap(),
             "a missing working copy holds no work"
         );
-        reset(&package).unwrap();
+        assert_eq!(reset(&package).unwrap(), None);
         assert!(main_path(&package).is_file());
+    }
+
+    #[test]
+    fn a_course_update_reaches_untouched_exercises_and_spares_edited_ones() {
+        let (dir, package) = exercise_folder("exercise-updated");
+        std::fs::remove_file(main_path(&package)).unwrap();
+        assert_eq!(sync(&package).unwrap(), Synced::Created);
+        assert_eq!(sync(&package).unwrap(), Synced::Current);
+        // `git pull` brings a new starting point; the untouched copy follows it.
+        let new_start = "fn main() { println!(\"v2\"); }\n";
+        std::fs::write(dir.path().join("start.rs"), new_start).unwrap();
+        assert_eq!(sync(&package).unwrap(), Synced::Updated);
+        assert_eq!(
+            std::fs::read_to_string(main_path(&package)).unwrap(),
+            new_start
+        );
+        // The learner edits; the next update keeps the work and says so.
+        let mine = "fn main() { println!(\"mine\"); }\n";
+        std::fs::write(main_path(&package), mine).unwrap();
+        assert_eq!(sync(&package).unwrap(), Synced::Current);
+        std::fs::write(dir.path().join("start.rs"), "fn main() {} // v3\n").unwrap();
+        assert_eq!(sync(&package).unwrap(), Synced::Changed);
+        assert_eq!(std::fs::read_to_string(main_path(&package)).unwrap(), mine);
+        // Taking the new starting point keeps the work in a backup.
+        let backup = reset(&package).unwrap().unwrap();
+        assert_eq!(std::fs::read_to_string(backup).unwrap(), mine);
+        assert_eq!(sync(&package).unwrap(), Synced::Current);
     }
 
     #[test]

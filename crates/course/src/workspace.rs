@@ -83,18 +83,21 @@ impl Package {
 /// The one resolver of the names learners give lessons and exercises, for every command.
 pub fn find<'a>(all: &'a [Package], name: &str) -> anyhow::Result<&'a Package> {
     all.iter().find(|p| p.is_called(name)).with_context(|| {
-        let codes = |lessons: bool| {
-            all.iter()
-                .filter(|p| p.is_lesson() == lessons)
-                .map(|p| p.folder().split('-').next().unwrap_or_default().to_owned())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        let lessons: Vec<&str> = all
+            .iter()
+            .filter(|p| p.is_lesson())
+            .map(|p| p.name.as_str())
+            .collect();
+        let exercises: Vec<String> = all
+            .iter()
+            .filter(|p| !p.is_lesson())
+            .map(|p| p.folder().split('-').next().unwrap_or_default().to_owned())
+            .collect();
         format!(
-            "no lesson or exercise called {name:?}; name one by package, folder or code: \
-             lessons {}; exercises {}",
-            codes(true),
-            codes(false)
+            "no lesson or exercise called {name:?}; name a lesson by package, folder or number \
+             ({}) or an exercise by package, folder or code ({})",
+            lessons.join(", "),
+            exercises.join(", ")
         )
     })
 }
