@@ -66,7 +66,7 @@ fn quick_bench_produces_every_row_the_report_promises() {
         .iter()
         .filter_map(|r| r["package"].as_str())
         .collect();
-    // The translations, read from each lesson's `critical_path`, as the bench reads them.
+    // The translations (lessons with an original.py), as the bench finds them.
     let translations = support::translations();
     assert_eq!(lessons, translations);
     assert_eq!(

@@ -109,7 +109,7 @@ fn a_bad_time_scale_is_refused_with_advice() {
         ));
 }
 
-/// A translation cannot finish before the sleeps on its critical path have passed: the
+/// A lesson cannot finish before the sleeps on its critical path have passed: the
 /// `critical_path` in its metadata (which the bench takes as its ideal) is a true lower bound.
 #[test]
 fn translations_take_at_least_their_critical_path() {

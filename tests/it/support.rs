@@ -22,15 +22,22 @@ pub fn lessons() -> Vec<&'static Package> {
     packages().iter().filter(|u| u.is_lesson()).collect()
 }
 
-/// The direct translations of the notes' examples: the lessons whose own metadata gives a
-/// `critical_path`, in the notes' order.
+/// The direct translations of the notes' examples, in the notes' order: the lessons with
+/// their Python original beside them, each of which gives its `critical_path` in its metadata.
 pub fn translations() -> Vec<&'static str> {
     let translations: Vec<&str> = lessons()
         .into_iter()
-        .filter(|p| p.critical_path.is_some())
+        .filter(|p| p.dir.join("original.py").is_file())
+        .inspect(|p| {
+            assert!(
+                p.critical_path.is_some(),
+                "{} has an original.py but no critical_path in [package.metadata.lesson]",
+                p.name
+            )
+        })
         .map(|p| p.name.as_str())
         .collect();
-    assert!(!translations.is_empty(), "no lesson has a critical_path");
+    assert!(!translations.is_empty(), "no lesson has an original.py");
     translations
 }
 

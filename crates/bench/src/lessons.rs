@@ -1,8 +1,8 @@
 //! The lessons the bench runs, found and built by the course engine, and readers of what they print.
 //!
-//! Which lessons are translations, and how much lesson time their sleeps put on the
-//! critical path, comes from each lesson's `[package.metadata.lesson] critical_path`:
-//! the bench keeps no list of its own.
+//! The lessons themselves say which are translations (an `original.py` in the folder) and
+//! how much lesson time their sleeps put on the critical path (`critical_path` in their
+//! `[package.metadata.lesson]`): the bench keeps no list of its own.
 
 use anyhow::{Context, Result, bail};
 use course::workspace;
@@ -20,9 +20,16 @@ pub struct Lesson {
     pub package: String,
     pub exe: PathBuf,
     pub original: Option<PathBuf>,
-    /// Seconds of lesson time its sleeps add up to on the critical path, for a translation:
-    /// at scale s, a run can finish no sooner than s times this.
+    /// Seconds of lesson time its sleeps add up to on the critical path: at scale s, a run
+    /// can finish no sooner than s times this.
     pub critical_path: Option<f64>,
+}
+
+impl Lesson {
+    /// A direct translation of one of the notes' examples, with its Python original beside it.
+    pub fn is_translation(&self) -> bool {
+        self.original.is_some()
+    }
 }
 
 /// The lessons the bench runs, built: every translation (in the notes' order), lesson-gil and
@@ -32,7 +39,7 @@ pub fn build(workspace_root: &Path) -> Result<Vec<Lesson>> {
     let wanted: Vec<&workspace::Package> = packages
         .iter()
         .filter(|p| p.is_lesson())
-        .filter(|p| p.critical_path.is_some() || p.name == GIL || p.name == TEARING)
+        .filter(|p| p.dir.join("original.py").is_file() || p.name == GIL || p.name == TEARING)
         .collect();
     if wanted.is_empty() {
         return Ok(Vec::new());

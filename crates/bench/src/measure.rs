@@ -98,6 +98,16 @@ impl Bench {
             None => None,
         };
         let lessons = lessons::build(workspace_root)?;
+        if let Some(lesson) = lessons
+            .iter()
+            .find(|l| l.is_translation() && l.critical_path.is_none())
+        {
+            anyhow::bail!(
+                "{} has an original.py but no `critical_path` in its [package.metadata.lesson]: \
+                 add the seconds of lesson time its sleeps put on the critical path",
+                lesson.package
+            );
+        }
         for name in [lessons::GIL, lessons::TEARING] {
             if !lessons.iter().any(|l| l.package == name) {
                 notes.push(format!(
@@ -384,10 +394,10 @@ impl Bench {
     /// Each translation and its original, alternating, at the same scale.
     pub fn lesson_rows(&self) -> Result<Vec<LessonRow>> {
         let mut rows = Vec::new();
-        for lesson in &self.lessons {
-            let (package, Some(ideal)) = (&lesson.package, lesson.critical_path) else {
-                continue;
-            };
+        for lesson in self.lessons.iter().filter(|l| l.is_translation()) {
+            let package = &lesson.package;
+            // Checked when the bench starts (Bench::new): every translation has one.
+            let ideal = lesson.critical_path.unwrap_or_default();
             self.progress
                 .set_message(format!("{package} beside its original.py"));
             let original = lesson.original.as_ref().filter(|_| self.python.is_some());
