@@ -619,7 +619,9 @@ fn reset_on_a_terminal_asks_first() {
     let before = std::fs::read(main_rs(copy.path(), first)).unwrap();
     let (code, shown) = reset_on_a_terminal(copy.path(), "n");
     assert!(
-        shown.contains("throw away your changes to exercises/01a-shared-list/src/main.rs? [y/N]"),
+        shown.contains(
+            "put exercises/01a-shared-list/src/main.rs back at its starting point? (your changes go to a backup) [y/N]"
+        ),
         "{shown}"
     );
     assert_eq!(code, 1, "{shown}");

@@ -45,19 +45,24 @@ impl Study {
     /// The exercise called `name`: its package (`exercise-01a-shared-list`), its folder
     /// (`01a-shared-list`) or its folder's code (`01a`).
     pub fn find(&self, name: &str) -> anyhow::Result<&Package> {
-        // The same resolver as every other command, then: is it an exercise?
-        let package = workspace::find(&self.packages, name)?;
-        anyhow::ensure!(
-            !package.is_lesson(),
-            "{name:?} is the lesson {}, not an exercise; name an exercise (`cargo xtask progress` shows where you are): {}",
-            package.name,
-            self.exercises()
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        Ok(package)
+        // The same resolver as every other command; hint, reset and watch then want an exercise.
+        let found = workspace::find(&self.packages, name).ok();
+        match found {
+            Some(package) if !package.is_lesson() => Ok(package),
+            _ => {
+                let what = if found.is_some() {
+                    format!("{name:?} is a lesson, not an exercise")
+                } else {
+                    format!("no exercise called {name:?}")
+                };
+                let known: Vec<&str> = self.exercises().iter().map(|p| p.name.as_str()).collect();
+                anyhow::bail!(
+                    "{what}; name one of these, by package, folder or code like 01a \
+                     (`cargo xtask progress` shows where you are): {}",
+                    known.join(", ")
+                )
+            }
+        }
     }
 }
 
