@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use course::procfs;
 use course::workspace::{self, Package};
 
 pub fn root() -> PathBuf {
@@ -107,14 +108,11 @@ pub fn copies_target_dir() -> PathBuf {
 /// Pids of every process whose command line mentions `needle` (to prove nothing was left behind).
 pub fn processes_mentioning(needle: &str) -> Vec<i32> {
     let me = std::process::id() as i32;
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+    procfs::pids()
+        .into_iter()
         .filter(|&pid| pid != me)
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline"))
-                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        .filter(|&pid| {
+            procfs::read(pid, "cmdline").is_some_and(|c| String::from_utf8_lossy(&c).contains(needle))
         })
         .collect()
 }
@@ -133,13 +131,11 @@ pub fn unique_marker() -> String {
 /// Pids of every process whose environment holds `COURSE_TEST_MARKER=<marker>`.
 pub fn processes_with_env(marker: &str) -> Vec<i32> {
     let needle = format!("COURSE_TEST_MARKER={marker}\0");
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/environ"))
-                .is_ok_and(|env| String::from_utf8_lossy(&env).contains(&needle))
+    procfs::pids()
+        .into_iter()
+        .filter(|&pid| {
+            procfs::read(pid, "environ")
+                .is_some_and(|env| String::from_utf8_lossy(&env).contains(&needle))
         })
         .collect()
 }

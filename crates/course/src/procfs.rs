@@ -138,7 +138,7 @@ pub fn cpu_times() -> Option<(u64, u64)> {
     Some((idle, times.iter().take(8).sum()))
 }
 
-/// Clock ticks per second, the unit of [`Stat::ticks`].
+/// Clock ticks per second: how [`Stat::ticks`] counts CPU time.
 pub fn ticks_per_second() -> u64 {
     // SAFETY: sysconf has no preconditions.
     unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64
