@@ -112,7 +112,8 @@ pub fn processes_mentioning(needle: &str) -> Vec<i32> {
         .into_iter()
         .filter(|&pid| pid != me)
         .filter(|&pid| {
-            procfs::read(pid, "cmdline").is_some_and(|c| String::from_utf8_lossy(&c).contains(needle))
+            procfs::read(pid, "cmdline")
+                .is_some_and(|c| String::from_utf8_lossy(&c).contains(needle))
         })
         .collect()
 }

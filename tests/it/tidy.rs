@@ -39,9 +39,9 @@ fn lessons_depend_only_on_what_they_teach() {
     let allowed = ["lesson-kit", "tokio", "rayon"];
     let metadata = cargo_metadata();
     for package in metadata["packages"].as_array().unwrap() {
-        let is_course_unit = package["metadata"].get("lesson").is_some()
+        let is_course_package = package["metadata"].get("lesson").is_some()
             || package["metadata"].get("exercise").is_some();
-        if !is_course_unit {
+        if !is_course_package {
             continue;
         }
         for dep in package["dependencies"].as_array().unwrap() {
@@ -84,6 +84,45 @@ fn every_lesson_folder_is_self_contained() {
             "{}: main.rs should open by naming its lesson",
             package.name
         );
+    }
+}
+
+/// Everyday commands build lean: xtask links neither the bench nor its plotting, progress
+/// bars and optimised runtimes, and the engine keeps assert_cmd and predicates for the tests.
+#[test]
+fn xtask_and_the_engine_link_no_bench_and_no_test_tools() {
+    let metadata = cargo_metadata();
+    let depends_on = |package: &str| -> Vec<String> {
+        metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == package)
+            .unwrap_or_else(|| panic!("no package {package}"))["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"].is_null())
+            .map(|d| d["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for (package, never) in [
+        (
+            "xtask",
+            &["bench", "plotters", "indicatif", "assert_cmd", "predicates"][..],
+        ),
+        (
+            "course",
+            &["bench", "plotters", "indicatif", "assert_cmd", "predicates"][..],
+        ),
+    ] {
+        let deps = depends_on(package);
+        for name in never {
+            assert!(
+                !deps.iter().any(|d| d == name),
+                "{package} depends on {name}: {deps:?}"
+            );
+        }
     }
 }
 
