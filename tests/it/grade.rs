@@ -151,8 +151,8 @@ fn assert_gradescope_shape(json: &Value) {
 fn scoped_threads_pass() {
     let s = Submission::new().edit(
         "lessons/03-multithreading/src/main.rs",
-        "        [] => spawned(),",
-        "        [] => scoped(),",
+        "        None => spawned(),",
+        "        None => scoped(),",
     );
     let g = grade(&s, &["lesson-multithreading"]);
     g.assert_passed("lesson-multithreading: default");
@@ -184,8 +184,8 @@ fn processes_started_another_way_pass() {
     let s = Submission::new()
         .edit(
             "lessons/05-multiprocessing/src/main.rs",
-            "        [] => start_workers(),",
-            "        [] if std::env::var(\"WORKER\").is_ok() => {\n            worker(std::env::var(\"WORKER\").unwrap().parse().unwrap());\n            ExitCode::SUCCESS\n        }\n        [] => start_workers(),",
+            "    lesson_kit::start(&[]);\n    start_workers()",
+            "    if let Ok(name) = std::env::var(\"WORKER\") {\n        worker(name.parse().unwrap());\n        return ExitCode::SUCCESS;\n    }\n    lesson_kit::start(&[]);\n    start_workers()",
         )
         .edit(
             "lessons/05-multiprocessing/src/main.rs",

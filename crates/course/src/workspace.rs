@@ -5,12 +5,12 @@
 //! `expect.toml` beside it: there is no second list to keep in step.
 
 use std::collections::BTreeMap;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
-use cargo_metadata::{Message, MetadataCommand};
+use serde_json::Value;
 
 /// What a package is to the course.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,21 +105,20 @@ pub fn find<'a>(all: &'a [Package], name: &str) -> anyhow::Result<&'a Package> {
 /// All lessons and exercises of the workspace at `root`: lessons by number, then exercises
 /// in the order of their lessons.
 pub fn packages(root: &Path) -> anyhow::Result<Vec<Package>> {
-    let metadata = MetadataCommand::new()
-        .manifest_path(root.join("Cargo.toml"))
-        .no_deps()
-        .exec()
+    let metadata = metadata(root)
         .with_context(|| format!("cannot read the cargo workspace at {}", root.display()))?;
     let mut lessons = Vec::new();
     let mut exercises = Vec::new();
-    for package in &metadata.packages {
-        let dir = package
-            .manifest_path
+    let listed = metadata["packages"].as_array().cloned().unwrap_or_default();
+    for package in &listed {
+        let name = package["name"].as_str().unwrap_or_default();
+        let manifest_path = Path::new(package["manifest_path"].as_str().unwrap_or_default());
+        let dir = manifest_path
             .parent()
-            .map(|p| p.as_std_path().to_owned())
+            .map(Path::to_owned)
             .unwrap_or_default();
-        let meta = &package.metadata;
-        let where_ = || format!("{} ({})", package.name, package.manifest_path);
+        let meta = &package["metadata"];
+        let where_ = || format!("{name} ({})", manifest_path.display());
         if let Some(lesson) = meta.get("lesson") {
             let number = lesson
                 .get("number")
@@ -143,7 +142,7 @@ pub fn packages(root: &Path) -> anyhow::Result<Vec<Package>> {
                     format!("{}: [package.metadata.lesson] needs `section`", where_())
                 })?;
             lessons.push(Package {
-                name: package.name.to_string(),
+                name: name.to_owned(),
                 critical_path,
                 role: Role::Lesson {
                     number: number as u32,
@@ -158,7 +157,7 @@ pub fn packages(root: &Path) -> anyhow::Result<Vec<Package>> {
                 })
             };
             exercises.push(Package {
-                name: package.name.to_string(),
+                name: name.to_owned(),
                 critical_path: None,
                 role: Role::Exercise {
                     lesson: field("lesson")?.as_str().unwrap_or_default().to_owned(),
@@ -228,24 +227,29 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
     let stderr_reader =
         std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
     let mut build = Build::default();
-    for message in Message::parse_stream(BufReader::new(stdout)) {
-        match message.context("cannot read cargo's output")? {
-            Message::CompilerArtifact(artifact) => {
-                if let Some(exe) = artifact.executable {
-                    build
-                        .binaries
-                        .insert(artifact.target.name.clone(), exe.into_std_path_buf());
+    for line in BufReader::new(stdout).lines() {
+        let line = line.context("cannot read cargo's output")?;
+        // Cargo's JSON messages, one per line; anything else (a build script's own output
+        // that leaked through) is not a message and is skipped.
+        let Ok(message) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        let target = message["target"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        match message["reason"].as_str() {
+            Some("compiler-artifact") => {
+                if let Some(exe) = message["executable"].as_str() {
+                    build.binaries.insert(target, PathBuf::from(exe));
                 }
             }
-            Message::CompilerMessage(msg) => {
-                if msg.message.level == cargo_metadata::diagnostic::DiagnosticLevel::Error
-                    && let Some(rendered) = &msg.message.rendered
+            Some("compiler-message") => {
+                let diagnostic = &message["message"];
+                if diagnostic["level"] == "error"
+                    && let Some(rendered) = diagnostic["rendered"].as_str()
                 {
-                    build
-                        .errors
-                        .entry(msg.target.name.clone())
-                        .or_default()
-                        .push_str(rendered);
+                    build.errors.entry(target).or_default().push_str(rendered);
                 }
             }
             _ => {}
@@ -257,6 +261,33 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
         bail!("cargo build failed:\n{stderr}");
     }
     Ok(build)
+}
+
+/// `cargo metadata --no-deps` of the workspace at `root`, as JSON.
+///
+/// Read with serde_json rather than the cargo_metadata crate: the course reads five fields
+/// of it and of cargo's build messages, and that crate (with camino, semver and
+/// cargo-platform) was a twentieth of the cold build of every `cargo xtask` command.
+fn metadata(root: &Path) -> anyhow::Result<Value> {
+    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run cargo metadata")?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    serde_json::from_slice(&output.stdout).context("cargo metadata printed something not JSON")
 }
 
 /// The workspace root of this checkout (where the top Cargo.toml is), found from `start` upwards.
