@@ -127,21 +127,5 @@ fn xtask_and_the_engine_link_no_bench_and_no_test_tools() {
 }
 
 fn cargo_metadata() -> serde_json::Value {
-    let out = std::process::Command::new(env!("CARGO"))
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--manifest-path",
-        ])
-        .arg(support::root().join("Cargo.toml"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    course::workspace::metadata(&support::root()).unwrap()
 }

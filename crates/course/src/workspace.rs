@@ -268,7 +268,7 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
 /// Read with serde_json rather than the cargo_metadata crate: the course reads five fields
 /// of it and of cargo's build messages, and that crate (with camino, semver and
 /// cargo-platform) was a twentieth of the cold build of every `cargo xtask` command.
-fn metadata(root: &Path) -> anyhow::Result<Value> {
+pub fn metadata(root: &Path) -> anyhow::Result<Value> {
     let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args([
             "metadata",
