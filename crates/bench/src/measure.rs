@@ -507,9 +507,9 @@ pub fn profile() -> String {
 fn unoptimised_note() -> Option<String> {
     (env!("BENCH_OPT_LEVEL") == "0").then(|| {
         "The bench was built unoptimised (opt-level 0), so tokio, rayon and the CPU-bound \
-         loop ran unoptimised: task costs are several times too high. Set opt-level = 3 for \
-         the packages bench, tokio, rayon and rayon-core under [profile.dev.package] to \
-         measure what an optimised program pays."
+         loop ran unoptimised: task costs are several times too high. Run it through \
+         `cargo xtask bench`, which builds it with --release, to measure what an optimised \
+         program pays (the tests run it unoptimised, as a smoke test only)."
             .to_string()
     })
 }
