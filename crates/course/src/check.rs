@@ -122,7 +122,7 @@ pub fn assert(case: &Case, run: &Run) -> Result<(), Vec<Failure>> {
     if holds {
         return Ok(());
     }
-    let failures = judge(case, run);
+    let failures = judge(case, run).failures;
     // The assert and the judge agree by construction; if the exit code alone
     // failed (e.g. a signal), the judge has already explained it.
     debug_assert!(!failures.is_empty());
@@ -138,7 +138,7 @@ pub struct SatisfiesCase<'a> {
 impl Predicate<[u8]> for SatisfiesCase<'_> {
     fn eval(&self, stdout: &[u8]) -> bool {
         // The timestamps live in the transcript, so the bytes must be the transcript's own.
-        stdout == self.run.stdout().as_bytes() && judge(self.case, self.run).is_empty()
+        stdout == self.run.stdout().as_bytes() && judge(self.case, self.run).passed()
     }
 }
 
