@@ -12,6 +12,7 @@ pub mod report;
 pub mod runner;
 pub mod spec;
 pub mod timeline;
+pub mod tryit;
 pub mod workspace;
 
 pub use check::{CaseResult, Program, Trust, check_case};
