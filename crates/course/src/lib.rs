@@ -3,6 +3,7 @@
 //! xtask (check, run, grade, watch) and the integration tests both go through
 //! this crate, so a lesson is judged the same way wherever it runs.
 
+pub mod cancel;
 pub mod check;
 pub mod exercise;
 pub mod explain;

@@ -201,7 +201,10 @@ impl TryIt {
                     })?;
                 }
                 if check.patch.iter().any(|p| p.find.is_empty()) {
-                    return Err(error(None, format!("item {n}: a patch has an empty `find`")));
+                    return Err(error(
+                        None,
+                        format!("item {n}: a patch has an empty `find`"),
+                    ));
                 }
                 if check.cpus.as_ref().is_some_and(Vec::is_empty) {
                     return Err(error(
@@ -310,10 +313,7 @@ exempt = "needs a second terminal while it runs"
     #[test]
     fn a_check_needs_exactly_one_outcome_and_an_item_a_check_or_a_reason() {
         for (bad, says) in [
-            (
-                "[[try]]\ntext = \"x\"\n",
-                "add one, or `exempt",
-            ),
+            ("[[try]]\ntext = \"x\"\n", "add one, or `exempt"),
             (
                 "[[try]]\ntext = \"x\"\n[[try.check]]\nargs = []\n",
                 "exactly one of",
