@@ -7,7 +7,7 @@ use std::time::Duration;
 use course::runner::{self, RunOptions};
 use course::{Spec, timeline, workspace};
 
-use crate::ui;
+use crate::{interrupt, ui};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -45,6 +45,7 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
         options.timeout = Duration::from_secs_f64(600.0 * args.scale.max(0.1));
         options.echo = true;
         let run = runner::run(&options);
+        interrupt::checkpoint();
         if args.timeline {
             let spec = Spec::load(&unit.spec_path())?;
             let case = spec
