@@ -2,6 +2,8 @@
 
 /// `cargo xtask bench --quick`: every row is produced.
 mod bench;
+/// Lesson 1's `communicate` and lesson 5's `cpu`: wrong variants fail for the reason the spec gives.
+mod claims;
 /// The exercises' solutions and starting points, and watch, hint, reset and progress end to end.
 mod exercises;
 /// `cargo xtask grade` over submissions made by the tests.

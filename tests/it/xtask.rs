@@ -8,7 +8,7 @@ use predicates::str::contains;
 
 use crate::support;
 
-fn xtask() -> Command {
+pub(crate) fn xtask() -> Command {
     let mut command = Command::new(support::binary("xtask"));
     command.env("CARGO_TARGET_DIR", support::copies_target_dir());
     command.timeout(Duration::from_secs(600));
@@ -16,7 +16,7 @@ fn xtask() -> Command {
 }
 
 /// `cargo xtask --root COPY check LESSON`, which must fail: its stdout.
-fn failing_check(copy: &std::path::Path, lesson: &str) -> String {
+pub(crate) fn failing_check(copy: &std::path::Path, lesson: &str) -> String {
     let out = xtask()
         .arg("--root")
         .arg(copy)

@@ -67,6 +67,9 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
                 term::paint(verdict, result.passed()),
                 ui::seconds(result.run.wall)
             );
+            for note in &result.notes {
+                println!("      {note}");
+            }
             results.push((name, result));
         }
         if all_passed && !unit.is_lesson() {

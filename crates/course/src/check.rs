@@ -10,7 +10,7 @@ use assert_cmd::assert::Assert;
 use predicates::Predicate;
 use predicates::reflection::PredicateReflection;
 
-use crate::judge::{Failure, judge};
+use crate::judge::{Failure, Note, judge};
 use crate::runner::{Run, RunOptions, run};
 use crate::spec::Case;
 
@@ -84,6 +84,8 @@ pub struct CaseResult {
     pub case: Case,
     pub run: Run,
     pub failures: Vec<Failure>,
+    /// Rules this machine could not judge (e.g. parallelism on one core), said in every report.
+    pub notes: Vec<Note>,
 }
 
 impl CaseResult {
@@ -99,10 +101,12 @@ pub fn check_case(program: &Program, case: &Case, trust: Trust) -> CaseResult {
         Ok(()) => Vec::new(),
         Err(failures) => failures,
     };
+    let notes = judge(case, &run).notes;
     CaseResult {
         case: case.clone(),
         run,
         failures,
+        notes,
     }
 }
 

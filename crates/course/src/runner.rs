@@ -105,6 +105,28 @@ pub struct Run {
     /// Bytes of output dropped past the cap.
     pub dropped_bytes: usize,
     pub timeout: Duration,
+    /// CPU time seen at each sample, so a rule can tell how much work ran between two lines.
+    pub cpu_samples: Vec<CpuSample>,
+    /// The cores the program could use: `available_parallelism` as the runner sees it, which
+    /// the program inherits (CPU affinity such as `taskset`, and the cgroup's CPU quota).
+    pub cores: usize,
+}
+
+/// CPU time as it stood at one sample of the process tree.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CpuSample {
+    /// When the sample was taken, since the start of the run.
+    pub at: Duration,
+    /// The program's own process (user + system).
+    pub own: Duration,
+    /// The children the program has waited for, from its own `cutime` + `cstime`: a child's
+    /// CPU time counts here once it is reaped, however briefly it lived.
+    pub children: Duration,
+    /// Every process of the tree, each as last sampled.
+    pub tree: Duration,
+    /// Busy time of all the machine's CPUs (everything but idle and I/O wait, steal
+    /// included), from `/proc/stat`: what other programs took is this less the tree's.
+    pub machine: Duration,
 }
 
 impl Run {
@@ -228,7 +250,7 @@ pub fn run(options: &RunOptions) -> Run {
     let mut ending = None;
     let mut exited_at = None;
     let mut left_running = 0;
-    let mut tree = Tree::new(pgid);
+    let mut tree = Tree::new(pgid, started);
     loop {
         watch.poll(Duration::from_millis(10));
         tree.sample();
@@ -291,6 +313,8 @@ pub fn run(options: &RunOptions) -> Run {
         pipe_held_open,
         dropped_bytes,
         timeout: options.timeout,
+        cpu_samples: tree.cpu_samples,
+        cores: available_cores(),
     }
 }
 
@@ -307,7 +331,14 @@ fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
         pipe_held_open: false,
         dropped_bytes: 0,
         timeout: options.timeout,
+        cpu_samples: Vec::new(),
+        cores: available_cores(),
     }
+}
+
+/// The cores this process, and so the program it starts, may run on.
+fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 fn try_wait(child: &mut Child) -> Option<ExitStatus> {
@@ -523,7 +554,12 @@ struct Tree {
     ticks: BTreeMap<i32, u64>,
     peak_threads: usize,
     peak_processes: usize,
+    started: Instant,
+    cpu_samples: Vec<CpuSample>,
 }
+
+/// CPU samples kept per run: 10 minutes of 10 ms samples; past that only peaks are updated.
+const MAX_CPU_SAMPLES: usize = 60_000;
 
 struct ProcStat {
     pid: i32,
@@ -532,16 +568,20 @@ struct ProcStat {
     state: u8,
     ticks: u64,
     threads: usize,
+    /// CPU ticks of the children this process has waited for (cutime + cstime).
+    children_ticks: u64,
 }
 
 impl Tree {
-    fn new(pgid: i32) -> Tree {
+    fn new(pgid: i32, started: Instant) -> Tree {
         Tree {
             pgid,
             known: BTreeSet::from([pgid]),
             ticks: BTreeMap::new(),
             peak_threads: 0,
             peak_processes: 0,
+            started,
+            cpu_samples: Vec::new(),
         }
     }
 
@@ -572,6 +612,9 @@ impl Tree {
     }
 
     fn sample(&mut self) {
+        // Taken before /proc is read: a sample at or after a line's time saw what the program
+        // had done by the time it printed that line.
+        let at = self.started.elapsed();
         let members = self.members();
         let live: Vec<&ProcStat> = members
             .iter()
@@ -581,6 +624,18 @@ impl Tree {
         self.peak_threads = self.peak_threads.max(live.iter().map(|s| s.threads).sum());
         for stat in &members {
             self.ticks.insert(stat.pid, stat.ticks);
+        }
+        // Once the program itself is gone there is nothing more to learn about its CPU time.
+        if let Some(root) = members.iter().find(|s| s.pid == self.pgid)
+            && self.cpu_samples.len() < MAX_CPU_SAMPLES
+        {
+            self.cpu_samples.push(CpuSample {
+                at,
+                own: from_ticks(root.ticks),
+                children: from_ticks(root.children_ticks),
+                tree: self.cpu(),
+                machine: machine_busy().unwrap_or_default(),
+            });
         }
     }
 
@@ -602,10 +657,31 @@ impl Tree {
     }
 
     fn cpu(&self) -> Duration {
-        // SAFETY: sysconf has no preconditions.
-        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
-        Duration::from_secs_f64(self.ticks.values().sum::<u64>() as f64 / hz)
+        from_ticks(self.ticks.values().sum())
     }
+}
+
+/// Clock ticks (the unit of /proc's CPU times) as a duration.
+fn from_ticks(ticks: u64) -> Duration {
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    Duration::from_secs_f64(ticks as f64 / hz)
+}
+
+/// Busy time of all CPUs so far: the first line of /proc/stat less idle and iowait.
+fn machine_busy() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let times: Vec<u64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal: guest time is already inside user.
+    let idle = times.get(3)? + times.get(4)?;
+    Some(from_ticks(times.iter().sum::<u64>() - idle))
 }
 
 fn read_all_stats() -> Vec<ProcStat> {
@@ -631,6 +707,7 @@ fn read_stat(pid: i32) -> Option<ProcStat> {
         pgrp: num(2)? as i32,
         ticks: num(11)? + num(12)?,
         threads: num(17)? as usize,
+        children_ticks: num(13)? + num(14)?,
     })
 }
 
@@ -658,6 +735,8 @@ pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
         pipe_held_open: false,
         dropped_bytes: 0,
         timeout: Duration::from_secs(30),
+        cpu_samples: Vec::new(),
+        cores: 2,
     }
 }
 
@@ -734,6 +813,22 @@ mod tests {
     fn counts_processes_in_the_tree() {
         let run = run(&sh("sleep 0.3 & sleep 0.3 & sleep 0.3 & wait"));
         assert!(run.peak_processes >= 4, "{}", run.peak_processes);
+    }
+
+    #[test]
+    fn a_reaped_childs_cpu_time_shows_in_the_programs_children_time() {
+        // The child spins for a while; only once it is waited for does its time reach the parent.
+        let run = run(&sh(
+            "sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done'; echo reaped; sleep 0.1",
+        ));
+        assert_eq!(run.stdout(), "reaped\n");
+        let first = run.cpu_samples.first().expect("the run was sampled");
+        let last = run.cpu_samples.last().expect("the run was sampled");
+        assert_eq!(first.children, Duration::ZERO, "{:?}", run.cpu_samples);
+        assert!(last.children > Duration::ZERO, "{:?}", run.cpu_samples);
+        assert!(last.machine >= last.children, "{last:?}");
+        assert!(run.cpu_samples.windows(2).all(|w| w[0].at <= w[1].at));
+        assert!(run.cores >= 1);
     }
 
     #[test]

@@ -321,6 +321,8 @@ rules! {
     same_keys => same_keys,
     threads => threads,
     processes => processes,
+    equal => equal,
+    parallel_children => parallel_children,
 }
 
 /// The name of every rule, in the registry's order.
