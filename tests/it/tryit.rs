@@ -76,7 +76,11 @@ fn every_try_it_change_does_what_it_says() {
                     workspace::build(copy.path(), &[&lesson.package], Some(&target)).unwrap();
                 checked += 1;
                 if let Some(expected) = &check.compile_error {
-                    let errors = build.errors.get(&lesson.package).cloned().unwrap_or_default();
+                    let errors = build
+                        .errors
+                        .get(&lesson.package)
+                        .cloned()
+                        .unwrap_or_default();
                     if !tryit::compile_error_matches(&errors, expected) {
                         failed.push(format!(
                             "{name}: expected the build to fail with {expected}; it {}",
@@ -92,7 +96,11 @@ fn every_try_it_change_does_what_it_says() {
                 let Some(binary) = build.binaries.get(&lesson.package) else {
                     failed.push(format!(
                         "{name}: does not compile:\n{}",
-                        build.errors.get(&lesson.package).cloned().unwrap_or_default()
+                        build
+                            .errors
+                            .get(&lesson.package)
+                            .cloned()
+                            .unwrap_or_default()
                     ));
                     continue;
                 };
