@@ -14,6 +14,8 @@ mod lessons;
 mod originals;
 /// House rules that hold for every file: headers, dependencies, one source of truth.
 mod tidy;
+/// Every lesson README's "Try it", rendered from try.toml and applied to a copy.
+mod tryit;
 /// `cargo xtask` end to end: list, check of broken and hanging copies, bad specs.
 mod xtask;
 

@@ -107,8 +107,8 @@ pub struct Run {
     pub timeout: Duration,
     /// CPU time seen at each sample, so a rule can tell how much work ran between two lines.
     pub cpu_samples: Vec<CpuSample>,
-    /// The cores the program could use: `available_parallelism` as the runner sees it, which
-    /// the program inherits (CPU affinity such as `taskset`, and the cgroup's CPU quota).
+    /// The cores the program could use, as `available_parallelism` tells the program itself:
+    /// its CPU affinity (e.g. `taskset`) within the cores this runner may use.
     pub cores: usize,
 }
 
@@ -313,8 +313,8 @@ pub fn run(options: &RunOptions) -> Run {
         pipe_held_open,
         dropped_bytes,
         timeout: options.timeout,
+        cores: tree.cores.unwrap_or_else(available_cores),
         cpu_samples: tree.cpu_samples,
-        cores: available_cores(),
     }
 }
 
@@ -339,6 +339,21 @@ fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
 /// The cores this process, and so the program it starts, may run on.
 fn available_cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The cores process `pid` may run on: its CPU affinity, within what this runner may use
+/// (`available_parallelism` also reads the cgroup's CPU quota).
+fn cores_of(pid: i32) -> Option<usize> {
+    // SAFETY: a zeroed cpu_set_t is a valid empty set for the kernel to fill.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: sched_getaffinity writes at most size_of::<cpu_set_t>() bytes into `set`.
+    let r = unsafe { libc::sched_getaffinity(pid, std::mem::size_of_val(&set), &mut set) };
+    if r != 0 {
+        return None;
+    }
+    // SAFETY: CPU_COUNT only reads the set we own.
+    let affinity = unsafe { libc::CPU_COUNT(&set) } as usize;
+    Some(affinity.clamp(1, available_cores()))
 }
 
 fn try_wait(child: &mut Child) -> Option<ExitStatus> {
@@ -556,6 +571,8 @@ struct Tree {
     peak_processes: usize,
     started: Instant,
     cpu_samples: Vec<CpuSample>,
+    /// The program's cores as last seen (read at each sample: `taskset` sets them after the spawn).
+    cores: Option<usize>,
 }
 
 /// CPU samples kept per run: 10 minutes of 10 ms samples; past that only peaks are updated.
@@ -582,6 +599,7 @@ impl Tree {
             peak_processes: 0,
             started,
             cpu_samples: Vec::new(),
+            cores: None,
         }
     }
 
@@ -626,6 +644,9 @@ impl Tree {
             self.ticks.insert(stat.pid, stat.ticks);
         }
         // Once the program itself is gone there is nothing more to learn about its CPU time.
+        if let Some(root) = members.iter().find(|s| s.pid == self.pgid) {
+            self.cores = cores_of(root.pid).or(self.cores);
+        }
         if let Some(root) = members.iter().find(|s| s.pid == self.pgid)
             && self.cpu_samples.len() < MAX_CPU_SAMPLES
         {
@@ -829,6 +850,18 @@ mod tests {
         assert!(last.machine >= last.children, "{last:?}");
         assert!(run.cpu_samples.windows(2).all(|w| w[0].at <= w[1].at));
         assert!(run.cores >= 1);
+    }
+
+    #[test]
+    fn cores_are_the_programs_own_affinity() {
+        let mut options = RunOptions::new("taskset");
+        options.args = vec!["-c".into(), "0".into(), "sleep".into(), "0.2".into()];
+        let run = run(&options);
+        // Without taskset (a bare container) there is nothing to pin with.
+        if run.ending == Ending::Exited(0) {
+            assert_eq!(run.cores, 1, "{run:?}");
+        }
+        assert_eq!(super::run(&sh("sleep 0.1")).cores, available_cores());
     }
 
     #[test]

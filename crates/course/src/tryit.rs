@@ -74,7 +74,8 @@ pub struct Check {
     pub case: Option<String>,
     /// The run must pass every case of this inline spec (the `expect.toml` format).
     pub spec: Option<String>,
-    /// The build must fail with this compiler error code, e.g. `E0373`.
+    /// The build must fail with this compiler error code, e.g. `E0373` (or, for an error
+    /// that has no code, words of its message).
     pub compile_error: Option<String>,
 }
 
@@ -90,6 +91,18 @@ pub struct Patch {
 
 fn main_rs() -> String {
     "src/main.rs".into()
+}
+
+/// Whether the compiler's rendered errors show `expected` (a code like `E0373`, else words of the message).
+pub fn compile_error_matches(errors: &str, expected: &str) -> bool {
+    let is_code = expected.len() == 5
+        && expected.starts_with('E')
+        && expected[1..].bytes().all(|b| b.is_ascii_digit());
+    if is_code {
+        errors.contains(&format!("error[{expected}]"))
+    } else {
+        errors.contains(expected)
+    }
 }
 
 /// What a check expects, once validated.
@@ -182,18 +195,17 @@ impl TryIt {
                         ),
                     ));
                 }
-                if let Some(code) = &check.compile_error {
-                    let well_formed = code.len() == 5
-                        && code.starts_with('E')
-                        && code[1..].bytes().all(|b| b.is_ascii_digit());
-                    if !well_formed || check.program != Runs::Rust || check.patch.is_empty() {
-                        return Err(error(
-                            None,
-                            format!(
-                                "item {n}: compile_error = {code:?} needs a code like \"E0373\" and a patch to the Rust source"
-                            ),
-                        ));
-                    }
+                if let Some(code) = &check.compile_error
+                    && (code.trim().is_empty()
+                        || check.program != Runs::Rust
+                        || check.patch.is_empty())
+                {
+                    return Err(error(
+                        None,
+                        format!(
+                            "item {n}: compile_error = {code:?} needs a code like \"E0373\" (or words of a message that has no code) and a patch to the Rust source"
+                        ),
+                    ));
                 }
                 if let Some(spec) = &check.spec {
                     Spec::parse(path, spec).map_err(|e| {

@@ -131,6 +131,33 @@ pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
     Ok(lessons)
 }
 
+/// A lesson's critical path: the seconds of lesson time its default mode cannot go below
+/// (`critical_path` in `[package.metadata.lesson]`), what `run --python` and the bench
+/// measure overhead against. `None` when the lesson gives none (CPU-bound work has no fixed
+/// length). Read from the lesson's own Cargo.toml, so there is no second list.
+pub fn critical_path(unit: &Unit) -> anyhow::Result<Option<f64>> {
+    let path = unit.dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let manifest: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+    let value = manifest
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("lesson"))
+        .and_then(|l| l.get("critical_path"));
+    match value {
+        None => Ok(None),
+        Some(v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
+            Some(seconds) if seconds.is_finite() && seconds >= 0.0 => Ok(Some(seconds)),
+            _ => bail!(
+                "{}: [package.metadata.lesson] critical_path = {v} must be a number of seconds, 0 or more",
+                path.display()
+            ),
+        },
+    }
+}
+
 /// The units the user named (by package, folder name or lesson number), or all lessons when none.
 pub fn select<'a>(all: &'a [Unit], names: &[String]) -> anyhow::Result<Vec<&'a Unit>> {
     if names.is_empty() {
