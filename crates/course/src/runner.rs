@@ -668,7 +668,12 @@ impl Tree {
             return;
         }
         let mut threads = Vec::new();
-        for stat in &live {
+        // The program itself is looked at even once it has exited (a zombie not yet reaped),
+        // so the writes of its last moments are seen; other zombies are gone for good.
+        let looked_at = members
+            .iter()
+            .filter(|s| (s.state != b'Z' && s.state != b'X') || s.pid == self.pgid);
+        for stat in looked_at {
             let own_exe = self.exe.is_some()
                 && std::fs::read_link(format!("/proc/{}/exe", stat.pid)).ok() == self.exe;
             let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", stat.pid)) else {
