@@ -108,6 +108,9 @@ pub struct Run {
     /// when the program reaped a child too brief to be sampled (its page faults and CPU
     /// time show in the program's `cminflt`/`cutime`).
     pub children: usize,
+    /// Whether the program itself waited for (reaped) a child: its `cminflt`, `cutime` or
+    /// `cstime` grew, which only a reaped child adds to.
+    pub reaped_a_child: bool,
     /// The cores the program could run on: its CPU affinity within the machine's quota,
     /// what `available_parallelism` tells the program itself.
     pub cores: usize,
@@ -325,6 +328,7 @@ pub fn run(options: &RunOptions) -> Run {
         dropped_bytes,
         timeout: options.timeout,
         children: tree.children(),
+        reaped_a_child: tree.reaped_children_trace > 0,
         exe: tree.exe.clone(),
         cores: tree.cores,
         samples: tree.samples,
@@ -358,6 +362,7 @@ fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
         samples: Vec::new(),
         exe: None,
         children: 0,
+        reaped_a_child: false,
         cores: available_cores(None),
     }
 }
@@ -834,6 +839,7 @@ pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
         samples: Vec::new(),
         exe: None,
         children: 0,
+        reaped_a_child: false,
         cores: 2,
     }
 }
@@ -973,6 +979,7 @@ mod tests {
         let run = run(&sh("/bin/true; echo done"));
         assert_eq!(run.stdout(), "done\n");
         assert!(run.children >= 1, "{}", run.children);
+        assert!(run.reaped_a_child);
         let alone = super::run(&sh("echo done"));
         assert_eq!(alone.children, 0);
     }
