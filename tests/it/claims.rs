@@ -143,9 +143,7 @@ fn cpu_fails_when_the_children_run_one_after_another() {
         "{text}"
     );
     assert!(
-        text.contains(
-            "at most 2 processes at once (observed in /proc): the children ran one after another"
-        ),
+        text.contains("at most 2 at once (observed in /proc): the children ran one after another"),
         "{text}"
     );
     assert!(
@@ -173,7 +171,7 @@ fn cpu_fails_when_threads_do_the_work_instead_of_processes() {
     let text = failing_check(copy.path(), "lesson-multiprocessing");
     assert!(text.contains("FAIL  lesson-multiprocessing: cpu"), "{text}");
     assert!(
-        text.contains("at most 1 process at once (observed in /proc)"),
+        text.contains("at most 1 at once (observed in /proc)"),
         "{text}"
     );
 }

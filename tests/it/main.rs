@@ -16,6 +16,8 @@ mod originals;
 mod tidy;
 /// Every lesson README's "Try it", rendered from try.toml and applied to a copy.
 mod tryit;
+/// Wrong but plausible programs, five or more per lesson: the specs fail them for the reason named.
+mod variants;
 /// `cargo xtask` end to end: list, check of broken and hanging copies, bad specs.
 mod xtask;
 

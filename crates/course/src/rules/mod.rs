@@ -321,6 +321,11 @@ rules! {
     same_keys => same_keys,
     threads => threads,
     processes => processes,
+    threads_at_once => threads_at_once,
+    parallel => parallel,
+    own_processes => own_processes,
+    writers => writers,
+    children => children,
     equal => equal,
     parallel_children => parallel_children,
 }

@@ -1,6 +1,7 @@
 //! `parallel_children = { from, to, max_children }`: between two lines, child processes computed at
-//! the same time, one per core: the runner saw them alive together, and their CPU time (the
-//! parent's `cutime`) was more than the wall time between the lines.
+//! the same time, one per core: the runner saw them alive together, each the program itself
+//! run again, and their CPU time (the parent's `cutime`) was more than the wall time between
+//! the lines.
 //!
 //! Neither half is enough alone. Children started together but made to take turns are all
 //! alive at once, yet use no more CPU than the time passes; children run one after another
@@ -13,7 +14,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::{Class, Ctx, Known, Rule, Verdict};
-use crate::runner::CpuSample;
+use crate::runner::{CpuSample, Run};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,7 +28,7 @@ pub type ParallelChildren = Spec;
 
 pub const SYNTAX: &str =
     "parallel_children = { from = \"a\", to = \"b\", max_children = N }";
-pub const DOC: &str = "from the first `a` line to the first `b` line after it, one child process per core (at most N) ran at the same time: the parent and that many children were seen alive at once (at least 3 on 2 cores), and the children's CPU time, read from the parent's `cutime` + `cstime`, was more than the wall time between the lines. On one core, or when other programs kept the cores too busy to show parallelism, the CPU time is not judged and the report says so";
+pub const DOC: &str = "from the first `a` line to the first `b` line after it, one child process per core (at most N) ran at the same time: the parent and that many children, each running the program's own executable, were seen alive at once (at least 3 on 2 cores), and the children's CPU time, read from the parent's `cutime` + `cstime`, was more than the wall time between the lines. On one core, or when other programs kept the cores too busy to show parallelism, the CPU time is not judged and the report says so";
 pub const CLASS: Class = Class::Timing;
 
 /// Below this many cores left free by other programs, parallel children cannot be told from
@@ -53,6 +54,24 @@ fn sample_after(samples: &[CpuSample], secs: f64) -> Option<&CpuSample> {
         .or(samples.last())
 }
 
+/// The most processes alive at once in the samples taken from `start` to `end`: those running
+/// the program's own executable, and all of them. Without samples (a made-up run), the run's
+/// peak, all counted as its own.
+fn processes_between(run: &Run, start: Duration, end: Duration) -> (usize, usize) {
+    if run.samples.is_empty() {
+        return (run.peak_processes, run.peak_processes);
+    }
+    run.samples
+        .iter()
+        .filter(|s| s.at >= start && s.at <= end)
+        .map(|s| {
+            let (all, own) = s.processes();
+            // Before the program's executable is known, every process counts as its own.
+            if run.exe.is_some() { (own, all) } else { (all, all) }
+        })
+        .fold((0, 0), |(a, b), (own, all)| (a.max(own), b.max(all)))
+}
+
 fn secs(d: Duration) -> String {
     format!("{:.2} s", d.as_secs_f64())
 }
@@ -64,25 +83,6 @@ impl Rule for ParallelChildren {
         let children = cores.min(self.max_children);
         let wanted = children + 1;
         let (from, to) = (&self.from, &self.to);
-        if run.peak_processes < wanted {
-            return Verdict::fails(
-                format!(
-                    "the parent and {children} child process{} alive at once ({wanted} processes; {cores} core{})",
-                    if children == 1 { "" } else { "es" },
-                    if cores == 1 { "" } else { "s" }
-                ),
-                format!(
-                    "at most {} process{} at once (observed in /proc){}",
-                    run.peak_processes,
-                    if run.peak_processes == 1 { "" } else { "es" },
-                    if run.peak_processes == 2 {
-                        ": the children ran one after another"
-                    } else {
-                        ""
-                    }
-                ),
-            );
-        }
         // The phase: from the first `from` line to the first `to` line after it.
         let Some(start) = cx.of_kind(from).first().map(|s| s.line.at) else {
             return Verdict::fails(
@@ -101,6 +101,30 @@ impl Rule for ParallelChildren {
                 format!("no `{to}` line after it"),
             );
         };
+        let (own, all) = processes_between(run, start, end);
+        if own < wanted {
+            return Verdict::fails(
+                format!(
+                    "from `{from}` to `{to}`, the parent and {children} child process{} alive at \
+                     once, each this program run again ({wanted} processes; {cores} core{})",
+                    if children == 1 { "" } else { "es" },
+                    if cores == 1 { "" } else { "s" }
+                ),
+                format!(
+                    "at most {own} at once (observed in /proc){}",
+                    if all > own {
+                        format!(
+                            "; {all} counting other programs, such as sh, which do not do the \
+                             lesson's work"
+                        )
+                    } else if own == 2 {
+                        ": the children ran one after another".into()
+                    } else {
+                        String::new()
+                    }
+                ),
+            );
+        }
         if cores < 2 {
             return Verdict::NotJudged(format!(
                 "the program could use 1 core here, so its {children} child process could not run \
@@ -162,7 +186,7 @@ mod tests {
 
     use crate::judge::{Judgement, judge};
     use crate::rules::testing::fake;
-    use crate::runner::{CpuSample, Ending, Run};
+    use crate::runner::{CpuSample, Ending, Run, Sample, ThreadSample};
     use crate::spec::Spec;
 
     const SPEC: &str = r#"
@@ -237,11 +261,12 @@ parallel_children = { from = "one", to = "many", max_children = 8 }
         let f = &j.failures[0];
         assert_eq!(
             f.expected,
-            "the parent and 2 child processes alive at once (3 processes; 2 cores)"
+            "from `one` to `many`, the parent and 2 child processes alive at once, each this \
+             program run again (3 processes; 2 cores)"
         );
         assert_eq!(
             f.got,
-            "at most 2 processes at once (observed in /proc): the children ran one after another"
+            "at most 2 at once (observed in /proc): the children ran one after another"
         );
     }
 
@@ -283,10 +308,44 @@ parallel_children = { from = "one", to = "many", max_children = 8 }
         assert!(j.notes[0].why.contains("1 core"), "{}", j.notes[0]);
         let j = verdict(&run(1, 1, 0.97, 0.0));
         assert_eq!(j.failures.len(), 1);
-        assert_eq!(
-            j.failures[0].expected,
-            "the parent and 1 child process alive at once (2 processes; 1 core)"
+        assert!(
+            j.failures[0]
+                .expected
+                .ends_with("the parent and 1 child process alive at once, each this program run again (2 processes; 1 core)"),
+            "{}",
+            j.failures[0]
         );
+    }
+
+    #[test]
+    fn only_the_programs_own_processes_in_the_phase_count() {
+        let thread = |pid, own_exe| ThreadSample {
+            pid,
+            tid: pid,
+            cpu_ns: 0,
+            wchar: 0,
+            own_exe,
+        };
+        let sample = |at: f64, threads| Sample {
+            at: Duration::from_secs_f64(at),
+            threads,
+        };
+        let mut r = run(2, 3, 1.9, 0.0);
+        r.exe = Some("/course/lesson-multiprocessing".into());
+        // Three of its own before the phase, then the parent and two `sh` children in it.
+        r.samples = vec![
+            sample(0.5, vec![thread(1, true), thread(2, true), thread(3, true)]),
+            sample(1.5, vec![thread(1, true), thread(4, false), thread(5, false)]),
+        ];
+        let j = verdict(&r);
+        assert_eq!(
+            j.failures[0].got,
+            "at most 1 at once (observed in /proc); 3 counting other programs, such as sh, \
+             which do not do the lesson's work"
+        );
+        r.samples[1].threads[1].own_exe = true;
+        r.samples[1].threads[2].own_exe = true;
+        assert_eq!(verdict(&r).failures, []);
     }
 
     #[test]
