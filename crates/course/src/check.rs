@@ -10,9 +10,10 @@ use assert_cmd::assert::Assert;
 use predicates::Predicate;
 use predicates::reflection::PredicateReflection;
 
+use crate::explain;
 use crate::judge::{Failure, judge};
-use crate::runner::{Run, RunOptions, run};
-use crate::spec::Case;
+use crate::runner::{Ending, Run, RunOptions, run};
+use crate::spec::{Case, Rule};
 
 /// What to start: a lesson binary, or an interpreter with a script (`python3 original.py`).
 #[derive(Debug, Clone)]
@@ -81,9 +82,18 @@ fn lesson_kit_var() -> OsString {
 /// One case, run and judged.
 #[derive(Debug, Clone)]
 pub struct CaseResult {
+    /// The case as judged: its `scale` is the one the verdict was reached at (1 when the
+    /// program slept in real seconds), so timelines and transcripts show the same units.
     pub case: Case,
+    /// The run explained: the first one, or the first that failed.
     pub run: Run,
     pub failures: Vec<Failure>,
+    /// What the verdict rests on besides the rules: the scale it was judged at, a program
+    /// mixing scaled and real sleeps, how many of repeated runs failed.
+    pub notes: Vec<String>,
+    /// How many times the case ran, and how many of those runs failed.
+    pub runs: usize,
+    pub failed_runs: usize,
 }
 
 impl CaseResult {
@@ -92,18 +102,334 @@ impl CaseResult {
     }
 }
 
-/// Runs `program` for `case` and checks the run.
+/// Runs `program` for `case` once and checks the run (`check` and `watch`: one run, quickly).
 pub fn check_case(program: &Program, case: &Case, trust: Trust) -> CaseResult {
-    let run = run(&options(program, case, trust));
-    let failures = match assert(case, &run) {
-        Ok(()) => Vec::new(),
+    check_case_runs(program, case, trust, 1)
+}
+
+/// Runs `program` for `case` and checks it; a first run that fails only on order or timing
+/// is run again until `runs` runs in all, so the explanation can say whether it always fails
+/// or only sometimes, and which rule's verdict changed (what in the program is racy).
+///
+/// The case passes only if every run passes. A timeout, a wrong exit code or a crash is
+/// never run again: it would cost the same time again and say nothing new.
+pub fn check_case_runs(program: &Program, case: &Case, trust: Trust, runs: usize) -> CaseResult {
+    let options = options(program, case, trust);
+    let mut first = checked(case, run(&options));
+    if first.passed() || runs <= 1 || !worth_rerunning(&first) {
+        return first;
+    }
+    let verdicts: Vec<Vec<Failure>> = std::iter::once(first.failures.clone())
+        .chain((1..runs).map(|_| checked(case, run(&options)).failures))
+        .collect();
+    first.runs = verdicts.len();
+    first.failed_runs = verdicts.iter().filter(|f| !f.is_empty()).count();
+    first.notes.insert(0, runs_note(&verdicts));
+    first
+}
+
+/// A run judged fairly, in a result of its own.
+fn checked(case: &Case, run: Run) -> CaseResult {
+    let verdict = verdict(case, &run);
+    let failed_runs = usize::from(!verdict.failures.is_empty());
+    CaseResult {
+        case: verdict.case,
+        run,
+        failures: verdict.failures,
+        notes: verdict.notes,
+        runs: 1,
+        failed_runs,
+    }
+}
+
+/// The verdict on one run and the scale it was reached at.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    /// The case with the scale the verdict was reached at.
+    pub case: Case,
+    pub failures: Vec<Failure>,
+    pub notes: Vec<String>,
+}
+
+/// Judges `run` fairly about time: at the case's scale, and, when that fails, again at scale 1.
+///
+/// Students translate Python's `time.sleep(2)` as `thread::sleep(Duration::from_secs(2))`,
+/// ignoring `LESSON_TIME_SCALE`; such a program is correct, and every rule holds for it in
+/// real seconds. A case passes when every rule holds at one scale. When neither scale fits,
+/// the scale with fewer failures is explained, and a program whose spans or gaps fit one
+/// scale in some places and the other scale elsewhere is told that it mixes the two.
+/// A timed-out run is explained as a hang, whatever else it printed.
+pub fn verdict(case: &Case, run: &Run) -> Verdict {
+    if run.ending == Ending::TimedOut {
+        return Verdict {
+            case: case.clone(),
+            failures: vec![hang(case, run)],
+            notes: Vec::new(),
+        };
+    }
+    let scaled = match assert(case, run) {
+        Ok(()) => {
+            return Verdict {
+                case: case.clone(),
+                failures: Vec::new(),
+                notes: Vec::new(),
+            };
+        }
         Err(failures) => failures,
     };
-    CaseResult {
+    let mut verdict = Verdict {
         case: case.clone(),
-        run,
-        failures,
+        failures: scaled,
+        notes: Vec::new(),
+    };
+    if case.scale == 1.0 {
+        return brief(verdict, run);
     }
+    let real_case = Case {
+        scale: 1.0,
+        ..case.clone()
+    };
+    let real = judge(&real_case, run);
+    if real.is_empty() {
+        verdict.notes.push(format!(
+            "The program slept in real seconds, ignoring LESSON_TIME_SCALE={}: it was judged \
+             in real time (1 unit = 1 s), where every expectation holds.",
+            case.scale
+        ));
+        verdict.case = real_case;
+        verdict.failures = real;
+        return verdict;
+    }
+    if let Some(mixed) = mixed_sleeps(case, run) {
+        verdict.notes.push(mixed);
+    }
+    if real.len() < verdict.failures.len() {
+        verdict.notes.push(format!(
+            "Judged in real time (1 unit = 1 s): the program's timing fits real seconds better \
+             than LESSON_TIME_SCALE={}, so it seems to sleep in real time.",
+            case.scale
+        ));
+        verdict.case = real_case;
+        verdict.failures = real;
+    }
+    brief(verdict, run)
+}
+
+/// A timed-out run, explained as a hang: where it stopped and what was still alive.
+/// The case's hint (about a program that ends too early, or takes turns) does not apply.
+fn hang(case: &Case, run: &Run) -> Failure {
+    let stopped = match run.stdout_lines().last() {
+        Some(line) => format!(
+            "it stopped after printing {} at {:.2} s and printed nothing more",
+            explain::cap_line(&format!("{:?}", line.text), 120),
+            line.at.as_secs_f64()
+        ),
+        None => "it printed nothing".to_owned(),
+    };
+    let alive = match run.alive_at_timeout.len() {
+        0 => String::new(),
+        n => format!(
+            "; {n} thread{} still alive when it was stopped ({})",
+            if n == 1 { " was" } else { "s were" },
+            thread_summary(&run.alive_at_timeout)
+        ),
+    };
+    Failure {
+        what: "the run ended by itself".into(),
+        expected: format!(
+            "the program to exit with code {} on its own within {} s",
+            case.exit,
+            crate::runner::trim_float(run.timeout.as_secs_f64())
+        ),
+        got: format!(
+            "it hung until the {} s timeout: {stopped}{alive}",
+            crate::runner::trim_float(run.timeout.as_secs_f64())
+        ),
+        hint: Some(
+            "A program that never ends is waiting for something that never happens: a thread \
+             joined that never returns, a lock taken twice, a channel or a child nobody \
+             answers, or a loop with no way out. Look just after the last line it printed."
+                .into(),
+        ),
+    }
+}
+
+/// "main ×1, tokio-runtime-w ×4": thread names with how many of each, capped.
+fn thread_summary(names: &[String]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for name in names {
+        match counts.iter_mut().find(|(n, _)| n == name) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((name, 1)),
+        }
+    }
+    explain::cap_list(
+        counts.iter().map(|(name, n)| format!("{name} ×{n}")),
+        ", ",
+        6,
+    )
+}
+
+/// Says so where a threads or processes rule failed on a run too brief to be sampled at all,
+/// instead of claiming the program used none.
+fn brief(mut verdict: Verdict, run: &Run) -> Verdict {
+    if run.peak_processes == 0 {
+        for failure in &mut verdict.failures {
+            if matches!(rule_name(failure), "threads" | "processes") {
+                failure.got = "nothing: the program ran too briefly to be sampled".into();
+            }
+        }
+    }
+    verdict
+}
+
+/// The rule a failure comes from, e.g. `overlap` for "overlap (expect.toml line 23)".
+fn rule_name(failure: &Failure) -> &str {
+    failure
+        .what
+        .split_once(" (")
+        .map_or(failure.what.as_str(), |(name, _)| name)
+}
+
+/// A failed run is worth running again only when every failure is about order or timing,
+/// which a loaded machine or a race can change; an exit code, a hang or a missing line cannot.
+fn worth_rerunning(result: &CaseResult) -> bool {
+    result.run.ending == Ending::Exited(result.case.exit)
+        && result.run.left_running == 0
+        && result.failures.iter().all(|f| {
+            matches!(
+                rule_name(f),
+                "order"
+                    | "sorted"
+                    | "overlap"
+                    | "span"
+                    | "gap"
+                    | "elapsed"
+                    | "first"
+                    | "last"
+                    | "threads"
+                    | "processes"
+            )
+        })
+}
+
+/// "Failed 3 of 3 runs", or which rules held in some runs and not in others.
+fn runs_note(verdicts: &[Vec<Failure>]) -> String {
+    let n = verdicts.len();
+    let failed = verdicts.iter().filter(|f| !f.is_empty()).count();
+    let mut rules: Vec<&str> = verdicts
+        .iter()
+        .flatten()
+        .map(|f| rule_name(f))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    rules.retain(|rule| {
+        let failing = verdicts
+            .iter()
+            .filter(|v| v.iter().any(|f| rule_name(f) == *rule))
+            .count();
+        failing < n
+    });
+    if rules.is_empty() {
+        return format!("Failed {failed} of {n} runs, each time the same way.");
+    }
+    let changed: Vec<String> = rules
+        .iter()
+        .map(|rule| {
+            let failing = verdicts
+                .iter()
+                .filter(|v| v.iter().any(|f| rule_name(f) == *rule))
+                .count();
+            format!(
+                "`{rule}` held in {} run{} and not in {failing}",
+                n - failing,
+                if n - failing == 1 { "" } else { "s" }
+            )
+        })
+        .collect();
+    format!(
+        "Failed {failed} of {n} runs: {}. A verdict that changes from run to run points at a \
+         race in the program.",
+        changed.join("; ")
+    )
+}
+
+/// Whether the program's spans and gaps fit LESSON_TIME_SCALE in some places and real seconds in
+/// others: some measured span or gap is within its bounds only at the case's scale, another
+/// only at scale 1.
+fn mixed_sleeps(case: &Case, run: &Run) -> Option<String> {
+    let mut only_scaled = Vec::new();
+    let mut only_real = Vec::new();
+    for at in &case.rules {
+        let (name, seconds, min, max) = match &at.rule {
+            Rule::Span {
+                from,
+                to,
+                key,
+                min,
+                max,
+            } => ("span", span_seconds(case, run, from, to, key), *min, *max),
+            Rule::Gap { line, min, max } => {
+                let times: Vec<f64> = lines_of(case, run, line).map(|(t, _)| t).collect();
+                let gaps = times.windows(2).map(|w| w[1] - w[0]).collect();
+                ("gap", gaps, *min, *max)
+            }
+            _ => continue,
+        };
+        let within = |x: f64| min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m);
+        for s in seconds {
+            let (scaled, real) = (within(s / case.scale), within(s));
+            if scaled && !real {
+                only_scaled.push(name);
+            } else if real && !scaled {
+                only_real.push(name);
+            }
+        }
+    }
+    if only_scaled.is_empty() || only_real.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "The program mixes scaled and real-time sleeps: some `{}` measurements fit \
+         LESSON_TIME_SCALE={} and some `{}` measurements fit real seconds. Sleep one way \
+         throughout: lesson_kit::sleep / lesson_kit::seconds everywhere, or real Durations everywhere.",
+        only_scaled[0], case.scale, only_real[0]
+    ))
+}
+
+/// Seconds and capture per stdout line of kind `kind`.
+fn lines_of<'a>(
+    case: &'a Case,
+    run: &'a Run,
+    kind: &'a str,
+) -> impl Iterator<Item = (f64, &'a str)> + 'a {
+    let matcher = &case.kind(kind).matcher;
+    run.stdout_lines()
+        .filter(|l| matcher.is_match(&l.text))
+        .map(|l| (l.at.as_secs_f64(), l.text.as_str()))
+}
+
+/// Seconds from each key's first `from` line to its first `to` line after it.
+fn span_seconds(case: &Case, run: &Run, from: &str, to: &str, key: &str) -> Vec<f64> {
+    let (from_kind, to_kind) = (&case.kind(from).matcher, &case.kind(to).matcher);
+    let mut starts: Vec<(String, f64)> = Vec::new();
+    let mut spans = Vec::new();
+    for (t, text) in lines_of(case, run, from) {
+        if let Some(k) = from_kind.capture(text, key)
+            && !starts.iter().any(|(s, _)| *s == k)
+        {
+            starts.push((k, t));
+        }
+    }
+    for (k, start) in starts {
+        if let Some((end, _)) = lines_of(case, run, to)
+            .find(|(t, text)| *t >= start && to_kind.capture(text, key).as_deref() == Some(&k))
+        {
+            spans.push(end - start);
+        }
+    }
+    spans
 }
 
 /// Asserts a run against its case with assert_cmd: the exit code through `Assert::try_code`,

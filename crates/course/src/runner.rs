@@ -99,6 +99,8 @@ pub struct Run {
     /// Bytes of output dropped past the cap.
     pub dropped_bytes: usize,
     pub timeout: Duration,
+    /// On a timeout, the threads still alive when it struck (their `comm` names), to explain a hang.
+    pub alive_at_timeout: Vec<String>,
 }
 
 impl Run {
@@ -215,6 +217,7 @@ pub fn run(options: &RunOptions) -> Run {
     let mut ending = None;
     let mut exited_at = None;
     let mut left_running = 0;
+    let mut alive_at_timeout = Vec::new();
     let mut tree = Tree::new(pgid);
     loop {
         watch.poll(Duration::from_millis(10));
@@ -241,6 +244,9 @@ pub fn run(options: &RunOptions) -> Run {
                 ending = Some(Ending::TimedOut);
             }
             if ending.is_some() && status.is_none() {
+                if ending == Some(Ending::TimedOut) {
+                    alive_at_timeout = tree.thread_names();
+                }
                 tree.kill_all();
                 status = Some(child.wait().unwrap_or_else(|_| ExitStatus::from_raw(9)));
                 exited_at = Some(Instant::now());
@@ -274,6 +280,7 @@ pub fn run(options: &RunOptions) -> Run {
         pipe_held_open,
         dropped_bytes,
         timeout: options.timeout,
+        alive_at_timeout,
     }
 }
 
@@ -290,6 +297,7 @@ fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
         pipe_held_open: false,
         dropped_bytes: 0,
         timeout: options.timeout,
+        alive_at_timeout: Vec::new(),
     }
 }
 
@@ -576,6 +584,22 @@ impl Tree {
             .collect()
     }
 
+    /// The name (`comm`) of every thread alive in the tree, one entry per thread.
+    fn thread_names(&mut self) -> Vec<String> {
+        let mut names = Vec::new();
+        for pid in self.alive() {
+            let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+                continue;
+            };
+            for task in tasks.flatten() {
+                if let Ok(comm) = std::fs::read_to_string(task.path().join("comm")) {
+                    names.push(comm.trim_end().to_owned());
+                }
+            }
+        }
+        names
+    }
+
     fn kill_all(&mut self) {
         // SAFETY: signalling a process group and known pids; ESRCH is harmless.
         unsafe { libc::killpg(self.pgid, libc::SIGKILL) };
@@ -641,6 +665,7 @@ pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
         pipe_held_open: false,
         dropped_bytes: 0,
         timeout: Duration::from_secs(30),
+        alive_at_timeout: Vec::new(),
     }
 }
 
@@ -685,6 +710,8 @@ mod tests {
             run.ending_text(),
             "timed out after 0.3 s; last output: \"started\""
         );
+        // The shell and its background sleep were alive when the timeout struck.
+        assert_eq!(run.alive_at_timeout.len(), 3, "{:?}", run.alive_at_timeout);
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub struct Case {
     /// `LESSON_TIME_SCALE` for the run: one unit of lesson time is `scale` seconds.
     pub scale: f64,
     pub timeout: Duration,
+    /// Run with nothing else running beside it: the case measures CPU-bound work, so a case
+    /// running at the same time would change what it measures (see `grade`'s scheduling).
+    pub alone: bool,
     pub exit: i32,
     pub max_output: usize,
     pub limits: Limits,
@@ -207,6 +210,7 @@ struct RawSpec {
 struct RawDefaults {
     scale: Option<f64>,
     timeout: Option<f64>,
+    alone: Option<bool>,
     exit: Option<i32>,
     points: Option<f64>,
     max_output: Option<usize>,
@@ -229,6 +233,7 @@ struct RawCase {
     points: Option<f64>,
     scale: Option<f64>,
     timeout: Option<f64>,
+    alone: Option<bool>,
     exit: Option<i32>,
     #[serde(default)]
     lines: BTreeMap<String, Spanned<RawKind>>,
@@ -325,7 +330,7 @@ struct RawSameKeys {
 // ---- the engine's defaults --------------------------------------------------
 
 pub const DEFAULT_SCALE: f64 = 0.1;
-pub const DEFAULT_TIMEOUT_SECS: f64 = 10.0;
+pub const DEFAULT_TIMEOUT_SECS: f64 = 15.0;
 pub const DEFAULT_MAX_OUTPUT: usize = 1 << 20;
 pub const DEFAULT_LIMITS: Limits = Limits {
     max_processes: 64,
@@ -460,6 +465,7 @@ impl Spec {
                 points: rc.points.or(d.points).unwrap_or(1.0),
                 scale,
                 timeout: Duration::from_secs_f64(timeout),
+                alone: rc.alone.or(d.alone).unwrap_or(false),
                 exit: rc.exit.or(d.exit).unwrap_or(0),
                 max_output: d.max_output.unwrap_or(DEFAULT_MAX_OUTPUT),
                 limits: Limits {
