@@ -320,7 +320,7 @@ fn runs_note(verdicts: &[Vec<Failure>]) -> String {
     let mut rules: Vec<&str> = verdicts
         .iter()
         .flatten()
-        .map(|f| rule_name(f))
+        .map(rule_name)
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -473,5 +473,194 @@ impl PredicateReflection for SatisfiesCase<'_> {}
 impl fmt::Display for SatisfiesCase<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "satisfies case {:?}", self.case.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::fake_run;
+    use crate::spec::Spec;
+    use std::time::Duration;
+
+    /// A run ending with exit code 0 whose lines come at the given times in units of 0.1 s.
+    fn exited(lines: &[(f64, &str)]) -> Run {
+        let mut run = fake_run(lines, Ending::Exited(0));
+        run.status = Some(ExitStatus::from_raw(0));
+        run.peak_threads = 6;
+        run
+    }
+
+    fn case(rules: &str) -> Case {
+        let source = format!(
+            r#"
+[[case]]
+name = "default"
+hint = "Start them all, then join them."
+[case.lines]
+start = {{ regex = '^Worker (?<id>\d+) starting$', count = 3 }}
+finish = {{ regex = '^Worker (?<id>\d+) finished$', count = 3 }}
+[[case.expect]]
+overlap = {{ from = "start", to = "finish", key = "id", at_least = 3 }}
+[[case.expect]]
+span = {{ from = "start", to = "finish", key = "id", min = 1.5, max = 4.0 }}
+{rules}"#
+        );
+        Spec::parse(std::path::Path::new("expect.toml"), &source)
+            .unwrap()
+            .cases
+            .remove(0)
+    }
+
+    /// Three workers sleeping `each` units at once, or one after another.
+    fn workers(each: f64, at_once: bool) -> Run {
+        let mut lines = Vec::new();
+        let mut t = 0.0;
+        for id in 0..3 {
+            let start: &'static str = [
+                "Worker 0 starting",
+                "Worker 1 starting",
+                "Worker 2 starting",
+            ][id];
+            let finish: &'static str = [
+                "Worker 0 finished",
+                "Worker 1 finished",
+                "Worker 2 finished",
+            ][id];
+            if at_once {
+                lines.push((0.0, start));
+                lines.push((each, finish));
+            } else {
+                lines.push((t, start));
+                t += each;
+                lines.push((t, finish));
+            }
+        }
+        lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+        exited(&lines)
+    }
+
+    #[test]
+    fn real_time_sleeps_pass_in_real_seconds_and_say_so() {
+        // Two-second sleeps in real time: 20 units at scale 0.1, 2 units at scale 1.
+        let v = verdict(&case(""), &workers(20.0, true));
+        assert_eq!(v.failures, []);
+        assert_eq!(v.case.scale, 1.0);
+        assert!(
+            v.notes[0].contains("ignoring LESSON_TIME_SCALE=0.1"),
+            "{:?}",
+            v.notes
+        );
+        // Scaled sleeps pass at the case's scale with nothing to say.
+        let v = verdict(&case(""), &workers(2.0, true));
+        assert_eq!((v.failures.len(), v.case.scale, v.notes.len()), (0, 0.1, 0));
+    }
+
+    #[test]
+    fn sequential_real_time_sleeps_fail_as_sequential_at_either_scale() {
+        let v = verdict(&case(""), &workers(20.0, false));
+        assert_eq!(
+            v.case.scale, 1.0,
+            "real seconds fit better: {:?}",
+            v.failures
+        );
+        assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
+        assert!(
+            v.failures[0].got.contains("one after another"),
+            "{}",
+            v.failures[0]
+        );
+        let v = verdict(&case(""), &workers(2.0, false));
+        assert_eq!(v.case.scale, 0.1);
+        assert!(
+            v.failures[0].got.contains("one after another"),
+            "{}",
+            v.failures[0]
+        );
+        assert!(v.notes.is_empty(), "{:?}", v.notes);
+    }
+
+    #[test]
+    fn a_program_mixing_scaled_and_real_sleeps_is_told_so() {
+        // Worker 0 sleeps 2 s in real time, workers 1 and 2 two units of lesson time.
+        let run = exited(&[
+            (0.0, "Worker 0 starting"),
+            (0.0, "Worker 1 starting"),
+            (0.0, "Worker 2 starting"),
+            (2.0, "Worker 1 finished"),
+            (2.0, "Worker 2 finished"),
+            (20.0, "Worker 0 finished"),
+        ]);
+        let v = verdict(&case(""), &run);
+        assert!(!v.failures.is_empty());
+        assert!(
+            v.notes
+                .iter()
+                .any(|n| n.contains("mixes scaled and real-time sleeps")),
+            "{:?}",
+            v.notes
+        );
+    }
+
+    #[test]
+    fn a_timeout_is_explained_as_a_hang_without_the_case_hint() {
+        let mut run = fake_run(&[(0.0, "Worker 0 starting")], Ending::TimedOut);
+        run.timeout = Duration::from_secs(15);
+        run.alive_at_timeout = vec!["lesson".into(), "lesson".into(), "lesson".into()];
+        let v = verdict(&case(""), &run);
+        assert_eq!(v.failures.len(), 1, "{:?}", v.failures);
+        let hang = &v.failures[0];
+        assert_eq!(
+            hang.got,
+            "it hung until the 15 s timeout: it stopped after printing \"Worker 0 starting\" \
+             at 0.00 s and printed nothing more; 3 threads were still alive when it was \
+             stopped (lesson ×3)"
+        );
+        assert!(!hang.hint.as_deref().unwrap().contains("join them"));
+    }
+
+    #[test]
+    fn a_run_too_brief_to_sample_is_not_said_to_use_no_threads() {
+        let mut run = workers(2.0, true);
+        run.peak_threads = 0;
+        run.peak_processes = 0;
+        let v = verdict(&case("[[case.expect]]\nthreads = 4\n"), &run);
+        assert_eq!(
+            v.failures[0].got,
+            "nothing: the program ran too briefly to be sampled"
+        );
+    }
+
+    #[test]
+    fn repeated_runs_name_the_rule_whose_verdict_changed() {
+        let failure = |what: &str| Failure {
+            what: format!("{what} (expect.toml line 9)"),
+            expected: String::new(),
+            got: String::new(),
+            hint: None,
+        };
+        let always = vec![vec![failure("overlap")]; 3];
+        assert_eq!(
+            runs_note(&always),
+            "Failed 3 of 3 runs, each time the same way."
+        );
+        let once = vec![
+            vec![failure("sorted"), failure("overlap")],
+            vec![failure("overlap")],
+            vec![failure("overlap")],
+        ];
+        assert!(
+            runs_note(&once)
+                .starts_with("Failed 3 of 3 runs: `sorted` held in 2 runs and not in 1."),
+            "{}",
+            runs_note(&once)
+        );
+        let flaky = vec![vec![failure("sorted")], vec![], vec![]];
+        assert!(
+            runs_note(&flaky)
+                .starts_with("Failed 1 of 3 runs: `sorted` held in 2 runs and not in 1."),
+            "{}",
+            runs_note(&flaky)
+        );
     }
 }

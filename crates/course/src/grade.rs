@@ -353,7 +353,7 @@ fn test_of(unit: &Unit, result: &CaseResult) -> Test {
     let output = if result.passed() {
         let mut text = format!("passed in {:.2} s", result.run.wall.as_secs_f64());
         for note in &result.notes {
-            text.push_str("\n");
+            text.push('\n');
             text.push_str(note);
         }
         text
