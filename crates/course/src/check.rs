@@ -11,9 +11,10 @@ use predicates::Predicate;
 use predicates::reflection::PredicateReflection;
 
 use crate::explain;
-use crate::judge::{Failure, judge};
-use crate::runner::{Ending, Run, RunOptions, run};
-use crate::spec::{Case, Rule};
+use crate::judge::{Failure, judge, judge_at};
+use crate::rules::Class;
+use crate::runner::{Ending, Line, Run, RunOptions, Stream, run};
+use crate::spec::{Case, RuleAt};
 
 /// What to start: a lesson binary, or an interpreter with a script (`python3 original.py`).
 #[derive(Debug, Clone)]
@@ -160,57 +161,54 @@ pub struct Verdict {
 /// scale in some places and the other scale elsewhere is told that it mixes the two.
 /// A timed-out run is explained as a hang, whatever else it printed.
 pub fn verdict(case: &Case, run: &Run) -> Verdict {
-    if run.ending == Ending::TimedOut {
-        return Verdict {
-            case: case.clone(),
-            failures: vec![hang(case, run)],
-            notes: Vec::new(),
-        };
-    }
-    let scaled = match assert(case, run) {
-        Ok(()) => {
-            return Verdict {
-                case: case.clone(),
-                failures: Vec::new(),
-                notes: Vec::new(),
-            };
-        }
-        Err(failures) => failures,
-    };
     let mut verdict = Verdict {
         case: case.clone(),
-        failures: scaled,
+        failures: Vec::new(),
         notes: Vec::new(),
     };
+    if run.ending == Ending::TimedOut {
+        verdict.failures.push(hang(case, run));
+        return verdict;
+    }
+    let scaled = judge(case, run);
+    verdict.notes = scaled.notes.iter().map(ToString::to_string).collect();
+    if assert(case, run).is_ok() {
+        return verdict;
+    }
+    verdict.failures = scaled.failures;
     if case.scale == 1.0 {
         return brief(verdict, run);
     }
+    let real = judge_at(case, run, 1.0);
     let real_case = Case {
         scale: 1.0,
         ..case.clone()
     };
-    let real = judge(&real_case, run);
-    if real.is_empty() {
-        verdict.notes.push(format!(
-            "The program slept in real seconds, ignoring LESSON_TIME_SCALE={}: it was judged \
-             in real time (1 unit = 1 s), where every expectation holds.",
-            case.scale
-        ));
+    if real.passed() {
+        verdict.notes = real.notes.iter().map(ToString::to_string).collect();
+        verdict.notes.insert(
+            0,
+            format!(
+                "The program slept in real seconds, ignoring LESSON_TIME_SCALE={}: it was judged \
+                 in real time (1 unit = 1 s), where every expectation holds.",
+                case.scale
+            ),
+        );
         verdict.case = real_case;
-        verdict.failures = real;
+        verdict.failures = Vec::new();
         return verdict;
     }
     if let Some(mixed) = mixed_sleeps(case, run) {
-        verdict.notes.push(mixed);
+        verdict.notes.insert(0, mixed);
     }
-    if real.len() < verdict.failures.len() {
+    if real.failures.len() < verdict.failures.len() {
         verdict.notes.push(format!(
             "Judged in real time (1 unit = 1 s): the program's timing fits real seconds better \
              than LESSON_TIME_SCALE={}, so it seems to sleep in real time.",
             case.scale
         ));
         verdict.case = real_case;
-        verdict.failures = real;
+        verdict.failures = real.failures;
     }
     brief(verdict, run)
 }
@@ -234,17 +232,16 @@ fn hang(case: &Case, run: &Run) -> Failure {
             thread_summary(&run.alive_at_timeout)
         ),
     };
+    let timeout = crate::runner::trim_float(run.timeout.as_secs_f64());
     Failure {
         what: "the run ended by itself".into(),
+        rule: "ending",
+        class: Class::Deterministic,
         expected: format!(
-            "the program to exit with code {} on its own within {} s",
-            case.exit,
-            crate::runner::trim_float(run.timeout.as_secs_f64())
+            "the program to exit with code {} on its own within {timeout} s",
+            case.exit
         ),
-        got: format!(
-            "it hung until the {} s timeout: {stopped}{alive}",
-            crate::runner::trim_float(run.timeout.as_secs_f64())
-        ),
+        got: format!("it hung until the {timeout} s timeout: {stopped}{alive}"),
         hint: Some(
             "A program that never ends is waiting for something that never happens: a thread \
              joined that never returns, a lock taken twice, a channel or a child nobody \
@@ -270,12 +267,14 @@ fn thread_summary(names: &[String]) -> String {
     )
 }
 
-/// Says so where a threads or processes rule failed on a run too brief to be sampled at all,
-/// instead of claiming the program used none.
+/// Says so where a rule about threads or processes failed on a run too brief to be sampled
+/// at all, instead of claiming the program used none.
 fn brief(mut verdict: Verdict, run: &Run) -> Verdict {
     if run.peak_processes == 0 {
         for failure in &mut verdict.failures {
-            if matches!(rule_name(failure), "threads" | "processes") {
+            if failure.class == Class::Timing
+                && (failure.rule.contains("thread") || failure.rule.contains("process"))
+            {
                 failure.got = "nothing: the program ran too briefly to be sampled".into();
             }
         }
@@ -283,71 +282,42 @@ fn brief(mut verdict: Verdict, run: &Run) -> Verdict {
     verdict
 }
 
-/// The rule a failure comes from, e.g. `overlap` for "overlap (expect.toml line 23)".
-fn rule_name(failure: &Failure) -> &str {
-    failure
-        .what
-        .split_once(" (")
-        .map_or(failure.what.as_str(), |(name, _)| name)
-}
-
 /// A failed run is worth running again only when every failure is about order or timing,
 /// which a loaded machine or a race can change; an exit code, a hang or a missing line cannot.
 fn worth_rerunning(result: &CaseResult) -> bool {
     result.run.ending == Ending::Exited(result.case.exit)
         && result.run.left_running == 0
-        && result.failures.iter().all(|f| {
-            matches!(
-                rule_name(f),
-                "order"
-                    | "sorted"
-                    | "overlap"
-                    | "span"
-                    | "gap"
-                    | "elapsed"
-                    | "first"
-                    | "last"
-                    | "threads"
-                    | "processes"
-            )
-        })
+        && !result.failures.is_empty()
+        && result.failures.iter().all(|f| f.class == Class::Timing)
 }
 
 /// "Failed 3 of 3 runs", or which rules held in some runs and not in others.
 fn runs_note(verdicts: &[Vec<Failure>]) -> String {
     let n = verdicts.len();
     let failed = verdicts.iter().filter(|f| !f.is_empty()).count();
-    let mut rules: Vec<&str> = verdicts
-        .iter()
-        .flatten()
-        .map(rule_name)
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    rules.retain(|rule| {
-        let failing = verdicts
+    let failing = |rule: &str| {
+        verdicts
             .iter()
-            .filter(|v| v.iter().any(|f| rule_name(f) == *rule))
-            .count();
-        failing < n
-    });
-    if rules.is_empty() {
-        return format!("Failed {failed} of {n} runs, each time the same way.");
-    }
+            .filter(|v| v.iter().any(|f| f.rule == rule))
+            .count()
+    };
+    let rules: std::collections::BTreeSet<&str> =
+        verdicts.iter().flatten().map(|f| f.rule).collect();
     let changed: Vec<String> = rules
-        .iter()
+        .into_iter()
+        .filter(|rule| failing(rule) < n)
         .map(|rule| {
-            let failing = verdicts
-                .iter()
-                .filter(|v| v.iter().any(|f| rule_name(f) == *rule))
-                .count();
+            let held = n - failing(rule);
             format!(
-                "`{rule}` held in {} run{} and not in {failing}",
-                n - failing,
-                if n - failing == 1 { "" } else { "s" }
+                "`{rule}` held in {held} run{} and not in {}",
+                if held == 1 { "" } else { "s" },
+                failing(rule)
             )
         })
         .collect();
+    if changed.is_empty() {
+        return format!("Failed {failed} of {n} runs, each time the same way.");
+    }
     format!(
         "Failed {failed} of {n} runs: {}. A verdict that changes from run to run points at a \
          race in the program.",
@@ -355,81 +325,88 @@ fn runs_note(verdicts: &[Vec<Failure>]) -> String {
     )
 }
 
-/// Whether the program's spans and gaps fit LESSON_TIME_SCALE in some places and real seconds in
-/// others: some measured span or gap is within its bounds only at the case's scale, another
-/// only at scale 1.
+/// Whether the program's spans and gaps fit LESSON_TIME_SCALE in some places and real seconds
+/// in others: some `span` or `gap` measurement holds only at the case's scale, another only
+/// at scale 1. Each measurement is judged by the rule itself, on a run cut down to the lines
+/// it measures: one key's `from` and `to` lines for a span, two consecutive lines of one kind
+/// for a gap.
 fn mixed_sleeps(case: &Case, run: &Run) -> Option<String> {
-    let mut only_scaled = Vec::new();
-    let mut only_real = Vec::new();
-    for at in &case.rules {
-        let (name, seconds, min, max) = match &at.rule {
-            Rule::Span {
-                from,
-                to,
-                key,
-                min,
-                max,
-            } => ("span", span_seconds(case, run, from, to, key), *min, *max),
-            Rule::Gap { line, min, max } => {
-                let times: Vec<f64> = lines_of(case, run, line).map(|(t, _)| t).collect();
-                let gaps = times.windows(2).map(|w| w[1] - w[0]).collect();
-                ("gap", gaps, *min, *max)
-            }
-            _ => continue,
+    // Enough measurements to see a mix; a flood of lines would only cost time.
+    const MAX_MEASURED: usize = 200;
+    let mut only_scaled = None;
+    let mut only_real = None;
+    for at in case.rules.iter().filter(|r| matches!(r.rule.name, "span" | "gap")) {
+        let one_rule = Case {
+            rules: vec![at.clone()],
+            ..case.clone()
         };
-        let within = |x: f64| min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m);
-        for s in seconds {
-            let (scaled, real) = (within(s / case.scale), within(s));
-            if scaled && !real {
-                only_scaled.push(name);
-            } else if real && !scaled {
-                only_real.push(name);
+        let holds = |sub: &Run, scale: f64| {
+            !judge_at(&one_rule, sub, scale)
+                .failures
+                .iter()
+                .any(|f| f.rule == at.rule.name)
+        };
+        for sub in measurements(case, run, at).into_iter().take(MAX_MEASURED) {
+            match (holds(&sub, case.scale), holds(&sub, 1.0)) {
+                (true, false) => only_scaled = Some(at.rule.name),
+                (false, true) => only_real = Some(at.rule.name),
+                _ => {}
             }
         }
     }
-    if only_scaled.is_empty() || only_real.is_empty() {
-        return None;
-    }
+    let (scaled, real) = (only_scaled?, only_real?);
     Some(format!(
-        "The program mixes scaled and real-time sleeps: some `{}` measurements fit \
-         LESSON_TIME_SCALE={} and some `{}` measurements fit real seconds. Sleep one way \
-         throughout: lesson_kit::sleep / lesson_kit::seconds everywhere, or real Durations everywhere.",
-        only_scaled[0], case.scale, only_real[0]
+        "The program mixes scaled and real-time sleeps: some `{scaled}` measurements fit \
+         LESSON_TIME_SCALE={} and some `{real}` measurements fit real seconds. Sleep one way \
+         throughout: lesson_kit::sleep / lesson_kit::seconds everywhere, or real Durations \
+         everywhere.",
+        case.scale
     ))
 }
 
-/// Seconds and capture per stdout line of kind `kind`.
-fn lines_of<'a>(
-    case: &'a Case,
-    run: &'a Run,
-    kind: &'a str,
-) -> impl Iterator<Item = (f64, &'a str)> + 'a {
-    let matcher = &case.kind(kind).matcher;
-    run.stdout_lines()
-        .filter(|l| matcher.is_match(&l.text))
-        .map(|l| (l.at.as_secs_f64(), l.text.as_str()))
-}
-
-/// Seconds from each key's first `from` line to its first `to` line after it.
-fn span_seconds(case: &Case, run: &Run, from: &str, to: &str, key: &str) -> Vec<f64> {
-    let (from_kind, to_kind) = (&case.kind(from).matcher, &case.kind(to).matcher);
-    let mut starts: Vec<(String, f64)> = Vec::new();
-    let mut spans = Vec::new();
-    for (t, text) in lines_of(case, run, from) {
-        if let Some(k) = from_kind.capture(text, key)
-            && !starts.iter().any(|(s, _)| *s == k)
-        {
-            starts.push((k, t));
+/// The runs cut down to what one measurement of `at` sees (see [`mixed_sleeps`]).
+fn measurements(case: &Case, run: &Run, at: &RuleAt) -> Vec<Run> {
+    let only = |keep: &dyn Fn(&Line) -> bool| Run {
+        lines: run
+            .lines
+            .iter()
+            .filter(|l| l.stream == Stream::Stdout && keep(l))
+            .cloned()
+            .collect(),
+        ..run.clone()
+    };
+    let mut subs = Vec::new();
+    if let Some((from, to, key)) = at.rule.rule.spans() {
+        let (from_kind, to_kind) = (&case.kind(from).matcher, &case.kind(to).matcher);
+        let mut keys: Vec<String> = run
+            .stdout_lines()
+            .filter_map(|l| from_kind.capture(&l.text, key))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            subs.push(only(&|l: &Line| {
+                from_kind.capture(&l.text, key).as_deref() == Some(k.as_str())
+                    || to_kind.capture(&l.text, key).as_deref() == Some(k.as_str())
+            }));
+        }
+    } else {
+        // A gap rule names one kind; pairs of consecutive lines of every kind cover it, and
+        // pairs of other kinds are neutral (the rule sees fewer than two of its lines).
+        for kind in &case.kinds {
+            let of_kind: Vec<&Line> = run
+                .stdout_lines()
+                .filter(|l| kind.matcher.is_match(&l.text))
+                .collect();
+            for pair in of_kind.windows(2) {
+                let (a, b) = (pair[0] as *const Line, pair[1] as *const Line);
+                subs.push(only(&|l: &Line| {
+                    std::ptr::eq(l, a) || std::ptr::eq(l, b)
+                }));
+            }
         }
     }
-    for (k, start) in starts {
-        if let Some((end, _)) = lines_of(case, run, to)
-            .find(|(t, text)| *t >= start && to_kind.capture(text, key).as_deref() == Some(&k))
-        {
-            spans.push(end - start);
-        }
-    }
-    spans
+    subs
 }
 
 /// Asserts a run against its case with assert_cmd: the exit code through `Assert::try_code`,
@@ -448,7 +425,7 @@ pub fn assert(case: &Case, run: &Run) -> Result<(), Vec<Failure>> {
     if holds {
         return Ok(());
     }
-    let failures = judge(case, run);
+    let failures = judge(case, run).failures;
     // The assert and the judge agree by construction; if the exit code alone
     // failed (e.g. a signal), the judge has already explained it.
     debug_assert!(!failures.is_empty());
@@ -464,7 +441,7 @@ pub struct SatisfiesCase<'a> {
 impl Predicate<[u8]> for SatisfiesCase<'_> {
     fn eval(&self, stdout: &[u8]) -> bool {
         // The timestamps live in the transcript, so the bytes must be the transcript's own.
-        stdout == self.run.stdout().as_bytes() && judge(self.case, self.run).is_empty()
+        stdout == self.run.stdout().as_bytes() && judge(self.case, self.run).passed()
     }
 }
 
@@ -633,8 +610,10 @@ span = {{ from = "start", to = "finish", key = "id", min = 1.5, max = 4.0 }}
 
     #[test]
     fn repeated_runs_name_the_rule_whose_verdict_changed() {
-        let failure = |what: &str| Failure {
-            what: format!("{what} (expect.toml line 9)"),
+        let failure = |rule: &'static str| Failure {
+            what: format!("{rule} (expect.toml line 9)"),
+            rule,
+            class: Class::Timing,
             expected: String::new(),
             got: String::new(),
             hint: None,

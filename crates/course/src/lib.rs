@@ -9,13 +9,14 @@ pub mod explain;
 pub mod grade;
 pub mod judge;
 pub mod report;
+pub mod rules;
 pub mod runner;
 pub mod spec;
 pub mod timeline;
 pub mod workspace;
 
 pub use check::{CaseResult, Program, Trust, check_case};
-pub use judge::Failure;
+pub use judge::{Failure, Judgement, Note, judge, judge_at};
 pub use runner::{Ending, Run, RunOptions};
 pub use spec::{Case, Spec, SpecError};
 pub use workspace::{Role, Unit};

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::judge::fmt_units;
 use crate::runner::Run;
-use crate::spec::{Case, Rule};
+use crate::spec::Case;
 
 /// The picture of `run`: spans when the case names some (`overlap` or `span` rules), else a row
 /// of marks per line kind. Sequential code shows as a staircase, concurrent code as stacked bars.
@@ -22,12 +22,7 @@ pub fn render(case: &Case, run: &Run, width: usize) -> String {
         .max(0.1);
     let col = |t: f64| (((t / end) * (width - 1) as f64).round() as usize).min(width - 1);
     let mut rows: Vec<(String, Vec<char>)> = Vec::new();
-    let span_rule = case.rules.iter().find_map(|r| match &r.rule {
-        Rule::Overlap { from, to, key, .. } | Rule::Span { from, to, key, .. } => {
-            Some((from, to, key))
-        }
-        _ => None,
-    });
+    let span_rule = case.rules.iter().find_map(|r| r.rule.rule.spans());
     if let Some((from, to, key)) = span_rule {
         let (from_kind, to_kind) = (case.kind(from), case.kind(to));
         let mut spans: BTreeMap<String, (f64, Option<f64>)> = BTreeMap::new();
