@@ -335,7 +335,11 @@ fn mixed_sleeps(case: &Case, run: &Run) -> Option<String> {
     const MAX_MEASURED: usize = 200;
     let mut only_scaled = None;
     let mut only_real = None;
-    for at in case.rules.iter().filter(|r| matches!(r.rule.name, "span" | "gap")) {
+    for at in case
+        .rules
+        .iter()
+        .filter(|r| matches!(r.rule.name, "span" | "gap"))
+    {
         let one_rule = Case {
             rules: vec![at.clone()],
             ..case.clone()
@@ -400,9 +404,7 @@ fn measurements(case: &Case, run: &Run, at: &RuleAt) -> Vec<Run> {
                 .collect();
             for pair in of_kind.windows(2) {
                 let (a, b) = (pair[0] as *const Line, pair[1] as *const Line);
-                subs.push(only(&|l: &Line| {
-                    std::ptr::eq(l, a) || std::ptr::eq(l, b)
-                }));
+                subs.push(only(&|l: &Line| std::ptr::eq(l, a) || std::ptr::eq(l, b)));
             }
         }
     }
