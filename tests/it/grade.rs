@@ -453,16 +453,18 @@ fn a_joinset_instead_of_join_passes() {
 #[test]
 fn a_nondeterministic_correct_submission_gets_the_same_score_five_times() {
     // Workers that sleep a little more or less each run, so they finish in a different order
-    // every time, and tasks spawned on a multi-thread runtime.
+    // every time, and tasks spawned on a multi-thread runtime. They sleep in real seconds, as
+    // students write it: a line read late on a loaded machine is then a few hundredths of a
+    // unit off, where at LESSON_TIME_SCALE=0.1 it can be half a unit.
     let s = Submission::new()
         .write(
             "lessons/03-multithreading/src/main.rs",
             "//! Lesson 3 with workers that finish in any order.\n\
-             use std::time::{SystemTime, UNIX_EPOCH};\n\
+             use std::time::{Duration, SystemTime, UNIX_EPOCH};\n\
              fn worker(name: u32) {\n\
                  println!(\"Worker {name} starting\");\n\
                  let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().subsec_nanos();\n\
-                 lesson_kit::sleep(1.8 + f64::from((nanos / 1000 + name * 7919) % 500) / 1000.0);\n\
+                 std::thread::sleep(Duration::from_millis(1800 + u64::from((nanos / 1000 + name * 7919) % 500)));\n\
                  println!(\"Worker {name} finished\");\n\
              }\n\
              fn main() {\n\
@@ -474,15 +476,23 @@ fn a_nondeterministic_correct_submission_gets_the_same_score_five_times() {
         )
         .write(
             "lessons/07-asyncio/src/main.rs",
-            &tokio_tasks(Sleeps::Kit, false),
+            &tokio_tasks(Sleeps::Real, false),
         );
-    let scores: Vec<f64> = (0..5)
-        .map(|_| {
-            let g = grade(&s, &["lesson-multithreading", "lesson-asyncio"]);
-            g.json["score"].as_f64().unwrap()
-        })
-        .collect();
-    assert_eq!(scores, [4.0; 5], "the same submission got different scores");
+    for round in 0..5 {
+        let g = grade(&s, &["lesson-multithreading", "lesson-asyncio"]);
+        let failed: Vec<&Value> = g.json["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["status"] != "passed")
+            .collect();
+        assert_eq!(
+            (g.json["score"].as_f64(), failed.len()),
+            (Some(4.0), 0),
+            "grade {} of 5 differs: {failed:#?}",
+            round + 1
+        );
+    }
 }
 
 // ---- wrong ones must fail, each for its reason ------------------------------------
@@ -675,7 +685,11 @@ fn an_orphan_holding_stdout_is_reported_killed_and_does_not_hang_grading() {
         &format!("    Command::new(\"python3\").args([\"-c\", \"import time; time.sleep(300)\", \"{marker}\"]).spawn().unwrap();\n    let mut all_ok = true;"),
     );
     let g = grade(&s, &["lesson-multiprocessing"]);
-    g.assert_failed_because("lesson-multiprocessing: default", "left 1 process running");
+    // The orphan, and whatever it runs under (the count depends on how python3 is started).
+    g.assert_failed_because(
+        "lesson-multiprocessing: default",
+        "running (killed by the runner)",
+    );
     assert_eq!(
         support::processes_mentioning(&marker),
         Vec::<i32>::new(),
