@@ -99,6 +99,8 @@ pub struct Run {
     /// Bytes of output dropped past the cap.
     pub dropped_bytes: usize,
     pub timeout: Duration,
+    /// On a timeout, the threads still alive when it struck (their `comm` names), to explain a hang.
+    pub alive_at_timeout: Vec<String>,
     /// What /proc showed at each sample: every thread of the tree with its CPU time and writes.
     pub samples: Vec<Sample>,
     /// The program's own executable (its /proc/<pid>/exe), to tell its own child processes
@@ -261,6 +263,7 @@ pub fn run(options: &RunOptions) -> Run {
     let mut ending = None;
     let mut exited_at = None;
     let mut left_running = 0;
+    let mut alive_at_timeout = Vec::new();
     let mut tree = Tree::new(pgid, started);
     // A first look right away, so a program too brief for the 10 ms loop is still seen.
     tree.sample();
@@ -294,6 +297,9 @@ pub fn run(options: &RunOptions) -> Run {
                 ending = Some(Ending::TimedOut);
             }
             if ending.is_some() && status.is_none() {
+                if ending == Some(Ending::TimedOut) {
+                    alive_at_timeout = tree.thread_names();
+                }
                 tree.kill_all();
                 status = Some(child.wait().unwrap_or_else(|_| ExitStatus::from_raw(9)));
                 exited_at = Some(Instant::now());
@@ -327,6 +333,7 @@ pub fn run(options: &RunOptions) -> Run {
         pipe_held_open,
         dropped_bytes,
         timeout: options.timeout,
+        alive_at_timeout,
         children: tree.children(),
         reaped_a_child: tree.reaped_children_trace > 0,
         exe: tree.exe.clone(),
@@ -359,6 +366,7 @@ fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
         pipe_held_open: false,
         dropped_bytes: 0,
         timeout: options.timeout,
+        alive_at_timeout: Vec::new(),
         samples: Vec::new(),
         exe: None,
         children: 0,
@@ -724,6 +732,22 @@ impl Tree {
             .collect()
     }
 
+    /// The name (`comm`) of every thread alive in the tree, one entry per thread.
+    fn thread_names(&mut self) -> Vec<String> {
+        let mut names = Vec::new();
+        for pid in self.alive() {
+            let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+                continue;
+            };
+            for task in tasks.flatten() {
+                if let Ok(comm) = std::fs::read_to_string(task.path().join("comm")) {
+                    names.push(comm.trim_end().to_owned());
+                }
+            }
+        }
+        names
+    }
+
     fn kill_all(&mut self) {
         // SAFETY: signalling a process group and known pids; ESRCH is harmless.
         unsafe { libc::killpg(self.pgid, libc::SIGKILL) };
@@ -836,6 +860,7 @@ pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
         pipe_held_open: false,
         dropped_bytes: 0,
         timeout: Duration::from_secs(30),
+        alive_at_timeout: Vec::new(),
         samples: Vec::new(),
         exe: None,
         children: 0,
@@ -912,6 +937,8 @@ mod tests {
             run.ending_text(),
             "timed out after 0.3 s; last output: \"started\""
         );
+        // The shell and its background sleep were alive when the timeout struck.
+        assert_eq!(run.alive_at_timeout.len(), 3, "{:?}", run.alive_at_timeout);
     }
 
     #[test]
