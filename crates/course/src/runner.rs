@@ -676,6 +676,8 @@ impl Tree {
             && Some(&exe) != self.runner_exe.as_ref()
         {
             self.exe = Some(exe);
+            // Its affinity as it runs, once it is itself (a program or a wrapper may set it).
+            self.cores = available_cores(Some(self.pgid));
         }
         if self.samples.len() >= MAX_SAMPLES {
             return;
@@ -1045,5 +1047,26 @@ mod tests {
         assert!(shell.wchar >= 6, "{shell:?}");
         assert!(shell.cpu_ns > 0, "{shell:?}");
         assert!(run.cores >= 1);
+    }
+
+    #[test]
+    fn cores_are_those_the_program_may_run_on() {
+        // taskset pins itself to one CPU and then becomes the shell.
+        let mut options = RunOptions::new("taskset");
+        options.args = vec![
+            "-c".into(),
+            "0".into(),
+            "/bin/sh".into(),
+            "-c".into(),
+            "sleep 0.1".into(),
+        ];
+        let pinned = run(&options);
+        assert_eq!(pinned.ending, Ending::Exited(0));
+        assert_eq!(pinned.cores, 1);
+        let free = run(&sh("sleep 0.1"));
+        assert_eq!(
+            free.cores,
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
     }
 }
