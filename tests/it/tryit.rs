@@ -130,6 +130,8 @@ fn every_try_it_change_does_what_it_says() {
                             run,
                             failures,
                             notes: Vec::new(),
+                            runs: 1,
+                            failed_runs: 1,
                         };
                         failed.push(format!(
                             "{name} ({:?}): not what it says:\n{}",

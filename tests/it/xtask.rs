@@ -1,6 +1,6 @@
 //! `cargo xtask` end to end: list, and check over broken, hanging and mis-specified copies of the course.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
@@ -109,16 +109,10 @@ fn check_stops_a_hanging_lesson_and_leaves_no_process_behind() {
     let spec = lesson.join("expect.toml");
     let text = std::fs::read_to_string(&spec).unwrap();
     std::fs::write(&spec, format!("[defaults]\ntimeout = 2\n\n{text}")).unwrap();
-    let begun = Instant::now();
     let text = failing_check(copy.path(), "lesson-thread");
     assert!(
         text.contains("timed out after 2 s; last output: \"Thread: 0\""),
         "{text}"
-    );
-    assert!(
-        begun.elapsed() < Duration::from_secs(120),
-        "took {:?}",
-        begun.elapsed()
     );
     assert_eq!(
         support::processes_mentioning(&marker),

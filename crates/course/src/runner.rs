@@ -99,6 +99,8 @@ pub struct Run {
     /// Bytes of output dropped past the cap.
     pub dropped_bytes: usize,
     pub timeout: Duration,
+    /// On a timeout, the threads still alive when it struck (their `comm` names), to explain a hang.
+    pub alive_at_timeout: Vec<String>,
     /// What /proc showed at each sample: every thread of the tree with its CPU time and writes.
     pub samples: Vec<Sample>,
     /// The program's own executable (its /proc/<pid>/exe), to tell its own child processes
@@ -280,6 +282,7 @@ pub fn run(options: &RunOptions) -> Run {
     let mut ending = None;
     let mut exited_at = None;
     let mut left_running = 0;
+    let mut alive_at_timeout = Vec::new();
     let mut tree = Tree::new(pgid, started);
     // A first look right away, so a program too brief for the 10 ms loop is still seen.
     tree.sample();
@@ -313,6 +316,9 @@ pub fn run(options: &RunOptions) -> Run {
                 ending = Some(Ending::TimedOut);
             }
             if ending.is_some() && status.is_none() {
+                if ending == Some(Ending::TimedOut) {
+                    alive_at_timeout = tree.thread_names();
+                }
                 tree.kill_all();
                 status = Some(child.wait().unwrap_or_else(|_| ExitStatus::from_raw(9)));
                 exited_at = Some(Instant::now());
@@ -346,6 +352,7 @@ pub fn run(options: &RunOptions) -> Run {
         pipe_held_open,
         dropped_bytes,
         timeout: options.timeout,
+        alive_at_timeout,
         children: tree.children(),
         reaped_a_child: tree.reaped_children_trace > 0,
         exe: tree.exe.clone(),
@@ -379,6 +386,7 @@ fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
         pipe_held_open: false,
         dropped_bytes: 0,
         timeout: options.timeout,
+        alive_at_timeout: Vec::new(),
         samples: Vec::new(),
         exe: None,
         children: 0,
@@ -693,13 +701,12 @@ impl Tree {
             && Some(&exe) != self.runner_exe.as_ref()
         {
             self.exe = Some(exe);
+            // Its affinity as it runs, once it is itself (a program or a wrapper may set it).
+            self.cores = available_cores(Some(self.pgid));
         }
         // `at` was taken before /proc was read: a sample at or after a line's time saw what
         // the program had done by the time it printed that line.
         if let Some(root) = members.iter().find(|s| s.pid == self.pgid) {
-            // Read again at each sample, as the program sees it: `taskset` sets its affinity
-            // only after the spawn, before it runs the program.
-            self.cores = available_cores(Some(root.pid));
             if self.cpu_samples.len() < MAX_SAMPLES {
                 let secs = |ticks: u64| Duration::from_secs_f64(ticks as f64 / clock_ticks());
                 self.cpu_samples.push(CpuSample {
@@ -764,6 +771,22 @@ impl Tree {
             .filter(|s| s.state != b'Z' && s.state != b'X')
             .map(|s| s.pid)
             .collect()
+    }
+
+    /// The name (`comm`) of every thread alive in the tree, one entry per thread.
+    fn thread_names(&mut self) -> Vec<String> {
+        let mut names = Vec::new();
+        for pid in self.alive() {
+            let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+                continue;
+            };
+            for task in tasks.flatten() {
+                if let Ok(comm) = std::fs::read_to_string(task.path().join("comm")) {
+                    names.push(comm.trim_end().to_owned());
+                }
+            }
+        }
+        names
     }
 
     fn kill_all(&mut self) {
@@ -897,6 +920,7 @@ pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
         dropped_bytes: 0,
         timeout: Duration::from_secs(30),
         cpu_samples: Vec::new(),
+        alive_at_timeout: Vec::new(),
         samples: Vec::new(),
         exe: None,
         children: 0,
@@ -973,6 +997,8 @@ mod tests {
             run.ending_text(),
             "timed out after 0.3 s; last output: \"started\""
         );
+        // The shell and its background sleep were alive when the timeout struck.
+        assert_eq!(run.alive_at_timeout.len(), 3, "{:?}", run.alive_at_timeout);
     }
 
     #[test]
@@ -1024,17 +1050,6 @@ mod tests {
         assert!(last.children > Duration::ZERO, "{:?}", run.cpu_samples);
         assert!(last.machine >= last.children, "{last:?}");
         assert!(run.cpu_samples.windows(2).all(|w| w[0].at <= w[1].at));
-    }
-
-    #[test]
-    fn cores_are_the_affinity_the_program_runs_with() {
-        let mut options = RunOptions::new("taskset");
-        options.args = vec!["-c".into(), "0".into(), "sleep".into(), "0.2".into()];
-        let run = run(&options);
-        // Without taskset (a bare container) there is nothing to pin with.
-        if run.ending == Ending::Exited(0) {
-            assert_eq!(run.cores, 1, "{run:?}");
-        }
     }
 
     #[test]
@@ -1105,5 +1120,26 @@ mod tests {
         assert!(shell.wchar >= 6, "{shell:?}");
         assert!(shell.cpu_ns > 0, "{shell:?}");
         assert!(run.cores >= 1);
+    }
+
+    #[test]
+    fn cores_are_those_the_program_may_run_on() {
+        // taskset pins itself to one CPU and then becomes the shell.
+        let mut options = RunOptions::new("taskset");
+        options.args = vec![
+            "-c".into(),
+            "0".into(),
+            "/bin/sh".into(),
+            "-c".into(),
+            "sleep 0.1".into(),
+        ];
+        let pinned = run(&options);
+        assert_eq!(pinned.ending, Ending::Exited(0));
+        assert_eq!(pinned.cores, 1);
+        let free = run(&sh("sleep 0.1"));
+        assert_eq!(
+            free.cores,
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
     }
 }

@@ -62,6 +62,9 @@ pub struct Case {
     /// `LESSON_TIME_SCALE` for the run: one unit of lesson time is `scale` seconds.
     pub scale: f64,
     pub timeout: Duration,
+    /// Run with nothing else running beside it: the case measures CPU-bound work, so a case
+    /// running at the same time would change what it measures (see `grade`'s scheduling).
+    pub alone: bool,
     pub exit: i32,
     pub max_output: usize,
     pub limits: Limits,
@@ -142,6 +145,7 @@ struct RawSpec {
 struct RawDefaults {
     scale: Option<f64>,
     timeout: Option<f64>,
+    alone: Option<bool>,
     exit: Option<i32>,
     points: Option<f64>,
     max_output: Option<usize>,
@@ -164,6 +168,7 @@ struct RawCase {
     points: Option<f64>,
     scale: Option<f64>,
     timeout: Option<f64>,
+    alone: Option<bool>,
     exit: Option<i32>,
     #[serde(default)]
     lines: BTreeMap<String, Spanned<RawKind>>,
@@ -184,7 +189,7 @@ struct RawKind {
 // ---- the engine's defaults --------------------------------------------------
 
 pub const DEFAULT_SCALE: f64 = 0.1;
-pub const DEFAULT_TIMEOUT_SECS: f64 = 10.0;
+pub const DEFAULT_TIMEOUT_SECS: f64 = 15.0;
 pub const DEFAULT_MAX_OUTPUT: usize = 1 << 20;
 pub const DEFAULT_LIMITS: Limits = Limits {
     max_processes: 64,
@@ -321,6 +326,7 @@ impl Spec {
                 points: rc.points.or(d.points).unwrap_or(1.0),
                 scale,
                 timeout: Duration::from_secs_f64(timeout),
+                alone: rc.alone.or(d.alone).unwrap_or(false),
                 exit: rc.exit.or(d.exit).unwrap_or(0),
                 max_output: d.max_output.unwrap_or(DEFAULT_MAX_OUTPUT),
                 limits: Limits {
