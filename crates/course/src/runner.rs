@@ -706,17 +706,17 @@ impl Tree {
         }
         // `at` was taken before /proc was read: a sample at or after a line's time saw what
         // the program had done by the time it printed that line.
-        if let Some(root) = members.iter().find(|s| s.pid == self.pgid) {
-            if self.cpu_samples.len() < MAX_SAMPLES {
-                let secs = |ticks: u64| Duration::from_secs_f64(ticks as f64 / clock_ticks());
-                self.cpu_samples.push(CpuSample {
-                    at,
-                    own: secs(root.ticks),
-                    children: secs(root.children_ticks),
-                    tree: self.cpu(),
-                    machine: machine_busy().unwrap_or_default(),
-                });
-            }
+        if let Some(root) = members.iter().find(|s| s.pid == self.pgid)
+            && self.cpu_samples.len() < MAX_SAMPLES
+        {
+            let secs = |ticks: u64| Duration::from_secs_f64(ticks as f64 / clock_ticks());
+            self.cpu_samples.push(CpuSample {
+                at,
+                own: secs(root.ticks),
+                children: secs(root.children_ticks),
+                tree: self.cpu(),
+                machine: machine_busy().unwrap_or_default(),
+            });
         }
         if self.samples.len() >= MAX_SAMPLES {
             return;
