@@ -128,6 +128,16 @@ fn every_exercise_has_its_pieces() {
             unit.package
         );
         assert!(!solution(unit).is_empty());
+        let readme = std::fs::read_to_string(unit.dir.join("README.md")).unwrap();
+        let docs = readme
+            .split("## The Rust docs for it")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{}: link the Rust docs it needs", unit.package));
+        assert!(
+            docs.contains("](https://doc.rust-lang.org/") || docs.contains("](https://docs.rs/"),
+            "{}: its docs section links nothing",
+            unit.package
+        );
     }
 }
 
