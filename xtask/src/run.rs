@@ -40,7 +40,7 @@ const WIDTH: usize = 60;
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     check_scale(args.scale)?;
     anyhow::ensure!(
-        !(args.python && !args.lesson_args.is_empty()),
+        !args.python || args.lesson_args.is_empty(),
         "--python runs the Python originals, which have no modes; drop `-- {}` or --python",
         args.lesson_args.join(" ")
     );
