@@ -354,3 +354,77 @@ fn check_shows_at_most_a_screenful_of_a_flooding_lesson() {
     assert!(explanation.lines().count() <= 55, "{explanation}");
     assert!(text.len() < 20_000, "{} bytes", text.len());
 }
+
+#[test]
+fn run_python_puts_both_timelines_on_one_scale_and_svg_draws_them() {
+    let svg_dir = tempfile::tempdir().unwrap();
+    let svg = svg_dir.path().join("timeline.svg");
+    let out = xtask()
+        .current_dir(support::root())
+        .args([
+            "run",
+            "lesson-multithreading",
+            "--python",
+            "--scale",
+            "0.1",
+            "--svg",
+        ])
+        .arg(&svg)
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let picture = text
+        .split("timeline (1 unit = 0.1 s):")
+        .nth(1)
+        .expect(&text);
+    // Each with its overhead over the critical path from the lesson's metadata.
+    assert!(
+        picture.contains("Rust: ") && picture.contains("critical path 2.0 units, overhead +"),
+        "{text}"
+    );
+    assert!(picture.contains("Python: "), "{text}");
+    // One time scale: both axes end at the same time.
+    let axes: Vec<&str> = picture
+        .lines()
+        .filter(|l| l.trim_start().starts_with("time  0"))
+        .collect();
+    assert_eq!(axes.len(), 2, "{picture}");
+    assert_eq!(axes[0], axes[1], "{picture}");
+    assert_eq!(
+        picture.lines().filter(|l| l.contains("id=")).count(),
+        10,
+        "{picture}"
+    );
+    let drawn = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        drawn.starts_with("<svg") && drawn.trim_end().ends_with("</svg>"),
+        "{drawn}"
+    );
+    assert_eq!(
+        drawn.matches("<rect x=").count(),
+        10,
+        "one bar per worker, Rust and Python: {drawn}"
+    );
+    assert!(drawn.contains("lesson-multithreading (Python)"), "{drawn}");
+}
+
+#[test]
+fn run_python_without_python3_says_so_plainly() {
+    // A PATH with cargo and rustc on it, and no python3.
+    let bin = tempfile::tempdir().unwrap();
+    for tool in ["cargo", "rustc"] {
+        let found = std::env::split_paths(&std::env::var_os("PATH").unwrap())
+            .map(|dir| dir.join(tool))
+            .find(|path| path.is_file())
+            .unwrap_or_else(|| panic!("no {tool} on PATH"));
+        std::os::unix::fs::symlink(found, bin.path().join(tool)).unwrap();
+    }
+    xtask()
+        .current_dir(support::root())
+        .env("PATH", bin.path())
+        .env_remove("CARGO")
+        .args(["run", "lesson-multithreading", "--python", "--scale", "0.1"])
+        .assert()
+        .success()
+        .stdout(contains("(no Python run: no python3 was found on PATH"));
+}
