@@ -1,6 +1,6 @@
 //! The terminal: raw mode for watch's single keys, put back on exit, panic and Ctrl-C; sizes and colour.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::{cursor, execute, terminal};
@@ -26,11 +26,12 @@ pub fn enter_raw() -> anyhow::Result<()> {
 /// from any thread, any number of times.
 pub fn restore() {
     if RAW.swap(false, Ordering::SeqCst) {
-        let mut out = std::io::stdout();
-        let _ = execute!(out, cursor::Show);
         let _ = terminal::disable_raw_mode();
-        let _ = out.write_all(b"\n");
-        let _ = out.flush();
+        // Straight to the file descriptor, not through `stdout()`: on Ctrl-C another thread
+        // may hold stdout's lock mid-frame, and waiting for it could hang the exit.
+        let show_cursor = b"\x1b[?25h\r\n";
+        // SAFETY: writing a valid buffer to fd 1.
+        unsafe { libc::write(1, show_cursor.as_ptr().cast(), show_cursor.len()) };
     }
 }
 

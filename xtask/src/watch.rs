@@ -125,12 +125,8 @@ impl Watch<'_> {
                 }
                 continue;
             }
-            let signal = match pending.pop_front() {
-                Some(signal) => signal,
-                None => match rx.recv() {
-                    Ok(signal) => signal,
-                    Err(_) => return Ok(ExitCode::SUCCESS),
-                },
+            let Some(signal) = next_signal(&mut pending, rx) else {
+                return Ok(ExitCode::SUCCESS);
             };
             match signal {
                 Signal::Files(event) => {
@@ -283,6 +279,12 @@ impl Watch<'_> {
             Err(error) => println!("error: {error:#}"),
         }
     }
+}
+
+/// The next signal: one put aside while debouncing, else the next to arrive; `None` once
+/// nothing can arrive any more.
+pub(crate) fn next_signal(pending: &mut VecDeque<Signal>, rx: &Receiver<Signal>) -> Option<Signal> {
+    pending.pop_front().or_else(|| rx.recv().ok())
 }
 
 /// The paths changed by `first` and the events right after it: waits until files are quiet

@@ -19,7 +19,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::{cursor, queue, terminal};
 
 use crate::progress::{self, Study, relative};
-use crate::watch::{Signal, debounce, explained, record_pass, source_folder};
+use crate::watch::{Signal, debounce, explained, next_signal, record_pass, source_folder};
 use crate::{hint, interrupt, term, ui};
 
 const KEYS: &str = "h hint · l list · n next · r reset · c check again · q quit";
@@ -101,12 +101,8 @@ pub fn run(
     let mut pending = VecDeque::new();
     loop {
         screen.draw();
-        let signal = match pending.pop_front() {
-            Some(signal) => signal,
-            None => match rx.recv() {
-                Ok(signal) => signal,
-                Err(_) => return Ok(ExitCode::SUCCESS),
-            },
+        let Some(signal) = next_signal(&mut pending, rx) else {
+            return Ok(ExitCode::SUCCESS);
         };
         match signal {
             Signal::Files(event) => {
@@ -249,11 +245,9 @@ impl Screen<'_> {
 
     /// Handles a key; `Some(code)` ends the watch.
     fn on_key(&mut self, key: KeyEvent) -> Option<ExitCode> {
-        if self.list.is_some() {
-            return self.on_list_key(key);
-        }
-        let unit = self.unit();
-        if let Some(package) = self.confirm_reset.take() {
+        // A reset asked for (here or in the list) is answered by the very next key.
+        let typing = self.list.as_ref().is_some_and(|l| l.typing);
+        if !typing && let Some(package) = self.confirm_reset.take() {
             if matches!(key.code, KeyCode::Char('r' | 'y')) {
                 self.reset(&package);
             } else {
@@ -261,6 +255,10 @@ impl Screen<'_> {
             }
             return None;
         }
+        if self.list.is_some() {
+            return self.on_list_key(key);
+        }
+        let unit = self.unit();
         self.message.clear();
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => return Some(ExitCode::SUCCESS),
@@ -429,14 +427,6 @@ impl Screen<'_> {
                 _ => {}
             }
             list.cursor = 0;
-            return None;
-        }
-        if let Some(package) = self.confirm_reset.take() {
-            if matches!(key.code, KeyCode::Char('r' | 'y')) {
-                self.reset(&package);
-            } else {
-                self.message = vec!["kept your changes; nothing was reset".into()];
-            }
             return None;
         }
         self.message.clear();

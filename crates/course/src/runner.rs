@@ -331,6 +331,13 @@ pub fn run(options: &RunOptions) -> Run {
         }
     }
     tree.kill_all();
+    // SIGKILL lands asynchronously: wait until the killed are really gone (a moment, unless
+    // one is stuck in the kernel), so "nothing is left running" holds once this returns.
+    let gone_by = Instant::now() + Duration::from_secs(2);
+    while !tree.alive().is_empty() && Instant::now() < gone_by {
+        std::thread::sleep(Duration::from_millis(2));
+        tree.kill_all();
+    }
     let wall = exited_at.unwrap_or_else(Instant::now) - started;
     let status = status.expect("the loop only ends after the child was reaped");
     let ending = ending.unwrap_or_else(|| match (status.code(), status.signal()) {

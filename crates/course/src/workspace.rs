@@ -279,9 +279,15 @@ pub fn build_with(
     finished.store(true, Ordering::SeqCst);
     let _ = killer.join();
     if cancel.is_requested() {
-        // Whatever of the group outlived cargo goes with it.
-        // SAFETY: signalling the build's own process group.
-        unsafe { libc::killpg(pgid, libc::SIGKILL) };
+        // Whatever of the group outlived cargo goes with it, and is waited for (briefly:
+        // SIGKILL lands asynchronously), so nothing of the build is left once this returns.
+        let gone_by = std::time::Instant::now() + Duration::from_secs(2);
+        // SAFETY: signalling the build's own process group; ESRCH once it is empty.
+        while unsafe { libc::killpg(pgid, libc::SIGKILL) } == 0
+            && std::time::Instant::now() < gone_by
+        {
+            std::thread::sleep(Duration::from_millis(2));
+        }
         bail!("cancelled");
     }
     if let Some(error) = unreadable {
