@@ -1,6 +1,6 @@
 //! `cargo xtask` end to end: list, and check over broken, hanging and mis-specified copies of the course.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 use predicates::prelude::*;
