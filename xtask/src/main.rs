@@ -5,12 +5,15 @@ mod check;
 mod ci;
 mod grade;
 mod hint;
+mod interrupt;
 mod list;
 mod progress;
 mod reset;
 mod run;
+mod term;
 mod ui;
 mod watch;
+mod watch_screen;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,7 +28,7 @@ use clap::{Parser, Subcommand};
     arg_required_else_help = true
 )]
 struct Cli {
-    /// The course checkout to work on (default: the one this xtask belongs to).
+    /// The course checkout to work on (default: the one holding the current directory, found as cargo does).
     #[arg(long, global = true, value_name = "DIR")]
     root: Option<PathBuf>,
     #[command(subcommand)]
@@ -58,6 +61,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(error) = interrupt::install() {
+        eprintln!("warning: Ctrl-C will not stop what runs cleanly: {error}");
+    }
     let result = ui::root(cli.root).and_then(|root| {
         // The exercises' working copies are the learner's, untracked; every command but the
         // ones that never read them first brings them in step with the course.

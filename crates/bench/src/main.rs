@@ -1,6 +1,6 @@
 //! The bench: measures the notes' performance claims on this machine (what a thread, a process
-//! and a task cost, CPU-bound speedup, the lessons beside their Python originals, torn lines)
-//! and writes a Markdown report with a plot. `cargo xtask bench` builds and runs it, optimised.
+//! and a task cost, CPU-bound speedup, the lessons beside their Python originals, torn lines,
+//! what a message costs between threads and between processes) and writes a Markdown report with a plot. `cargo xtask bench` builds and runs it, optimised.
 //!
 //! The code is split by idea:
 //! - [`args`]: the command line;
@@ -8,7 +8,9 @@
 //! - [`measure`]: how it is measured ([`measure::Bench`], one method per table), with
 //!   [`probe`] (one run and what the OS says it cost), [`workers`] (the Rust programs
 //!   measured, this binary re-executed), [`python`], [`lessons`] and [`machine`];
-//! - [`report`]: the tables, the goals, the Markdown and the plot.
+//! - [`report`]: the tables, the goals, the Markdown and the plot;
+//! - [`messages`]: one table in a file of its own (its row, its measuring and its section),
+//!   the pattern for adding another.
 //!
 //! To add a table: a module with its row type, a `Bench` method that fills the rows and a
 //! function that draws the table; then a field of [`rows::Results`], a line in [`measure_all`]
@@ -18,6 +20,7 @@ mod args;
 mod lessons;
 mod machine;
 mod measure;
+mod messages;
 mod probe;
 mod python;
 mod report;
@@ -97,6 +100,11 @@ fn measure_all(bench: &Bench) -> Result<Results> {
         "4. Printing from several threads",
         &report::tables::tearing_table(&tearing),
     );
+    let messages = bench.message_rows()?;
+    bench.say(
+        "5. Sending messages: threads against processes",
+        &messages::section(&messages),
+    );
     bench.progress.finish_and_clear();
     Ok(Results {
         profile: measure::profile(),
@@ -114,6 +122,7 @@ fn measure_all(bench: &Bench) -> Result<Results> {
         lessons,
         spawn_floor,
         tearing,
+        messages,
         goals: Vec::new(),
         seconds: 0.0,
         machine: bench.machine.clone(),

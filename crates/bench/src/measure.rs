@@ -30,9 +30,9 @@ pub struct Bench {
     /// Share of the CPUs left idle by other programs over one second before the run.
     pub idle_before: Option<f64>,
     pub python_found: Option<Python>,
-    python: Option<PathBuf>,
+    pub(crate) python: Option<PathBuf>,
     /// workers.py, written to `_scratch`, which lives as long as the bench.
-    workers_py: Option<PathBuf>,
+    pub(crate) workers_py: Option<PathBuf>,
     _scratch: tempfile::TempDir,
     lessons: Vec<Lesson>,
     /// What the report should say about how this run went (a missing lesson, no Python).
@@ -155,6 +155,7 @@ impl Bench {
             1 + u64::from(self.python.is_some() && lesson.original.is_some())
         };
         total += runs + 1;
+        total += self.message_runs();
         for lesson in &self.lessons {
             let name = lesson.package.as_str();
             if name == lessons::GIL {

@@ -210,6 +210,8 @@ pub struct Results {
     /// bench's own spawn and wait.
     pub spawn_floor: Option<Summary>,
     pub tearing: Vec<TearRow>,
+    /// What one small message costs between threads and between processes (messages.rs).
+    pub messages: Vec<crate::messages::MessageRow>,
     pub goals: Vec<Goal>,
     pub seconds: f64,
 }

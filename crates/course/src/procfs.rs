@@ -18,6 +18,10 @@ pub struct Stat {
     /// User plus system CPU time, in clock ticks ([`ticks_per_second`]).
     pub ticks: u64,
     pub threads: usize,
+    /// Minor faults plus CPU ticks of the children this process has waited for.
+    pub reaped: u64,
+    /// CPU ticks of the children this process has waited for (cutime + cstime).
+    pub children_ticks: u64,
 }
 
 impl Stat {
@@ -62,7 +66,64 @@ fn parse_stat(pid: i32, text: &str) -> Option<Stat> {
         pgrp: num(2)? as i32,
         ticks: num(11)? + num(12)?,
         threads: num(17)? as usize,
+        // cminflt, cutime and cstime: non-zero once the process has reaped a child.
+        reaped: num(8)? + num(13)? + num(14)?,
+        children_ticks: num(13)? + num(14)?,
     })
+}
+
+/// The thread ids of process `pid` (`/proc/PID/task`), empty once it is gone.
+pub fn tasks(pid: i32) -> Vec<i32> {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .collect()
+}
+
+/// The executable `pid` runs (`/proc/PID/exe`; `pid` 0 means this process).
+pub fn exe(pid: i32) -> Option<std::path::PathBuf> {
+    if pid == 0 {
+        return std::fs::read_link("/proc/self/exe").ok();
+    }
+    std::fs::read_link(format!("/proc/{pid}/exe")).ok()
+}
+
+/// A thread's name (`comm`), or `None` once it is gone.
+pub fn thread_name(pid: i32, tid: i32) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/comm"))
+        .ok()
+        .map(|comm| comm.trim_end().to_owned())
+}
+
+/// A thread's CPU time in ns: schedstat's first field, else its stat ticks.
+pub fn thread_cpu_ns(pid: i32, tid: i32) -> Option<u64> {
+    let dir = format!("/proc/{pid}/task/{tid}");
+    if let Ok(text) = std::fs::read_to_string(format!("{dir}/schedstat"))
+        && let Some(ns) = text.split_whitespace().next().and_then(|f| f.parse().ok())
+    {
+        return Some(ns);
+    }
+    let text = std::fs::read_to_string(format!("{dir}/stat")).ok()?;
+    let fields: Vec<&str> = text
+        .get(text.rfind(')')? + 2..)?
+        .split_whitespace()
+        .collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some((ticks as f64 / ticks_per_second() as f64 * 1e9) as u64)
+}
+
+/// The bytes a thread has written so far (`wchar` of its own io file; 0 when unreadable).
+pub fn thread_wchar(pid: i32, tid: i32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/io"))
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find_map(|l| l.strip_prefix("wchar:"))
+                .and_then(|v| v.trim().parse().ok())
+        })
+        .unwrap_or(0)
 }
 
 /// How many processes the user `uid` owns now (what `RLIMIT_NPROC` counts).
@@ -123,7 +184,7 @@ pub fn read(pid: i32, file: &str) -> Option<Vec<u8>> {
 }
 
 /// Idle and total CPU time of the whole machine so far, in ticks, from the first line of
-/// `/proc/stat` (idle counts iowait too).
+/// `/proc/stat` (idle counts iowait too; guest time is already inside user).
 pub fn cpu_times() -> Option<(u64, u64)> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
     let times: Vec<u64> = stat
@@ -131,11 +192,12 @@ pub fn cpu_times() -> Option<(u64, u64)> {
         .next()?
         .split_whitespace()
         .skip(1)
+        .take(8)
         .filter_map(|v| v.parse().ok())
         .collect();
     // user nice system idle iowait irq softirq steal: idle and iowait are idle.
-    let idle = times.get(3)? + times.get(4).copied().unwrap_or(0);
-    Some((idle, times.iter().take(8).sum()))
+    let idle = times.get(3)? + times.get(4)?;
+    Some((idle, times.iter().sum()))
 }
 
 /// Clock ticks per second: how [`Stat::ticks`] counts CPU time.
@@ -165,7 +227,9 @@ mod tests {
                 pgrp: 42,
                 state: b'S',
                 ticks: 10,
-                threads: 5
+                threads: 5,
+                reaped: 0,
+                children_ticks: 0,
             }
         );
         assert!(parse_stat(1, "garbage").is_none());

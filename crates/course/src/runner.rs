@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::procfs::{Stat as ProcStat, all_stats as read_all_stats};
+use crate::procfs::{self, Stat as ProcStat, all_stats as read_all_stats};
 use crate::spec::Limits;
 
 /// What to run and under which limits.
@@ -100,6 +100,73 @@ pub struct Run {
     /// Bytes of output dropped past the cap.
     pub dropped_bytes: usize,
     pub timeout: Duration,
+    /// On a timeout, the threads still alive when it struck (their `comm` names), to explain a hang.
+    pub alive_at_timeout: Vec<String>,
+    /// What /proc showed at each sample: every thread of the tree with its CPU time and writes.
+    pub samples: Vec<Sample>,
+    /// The program's own executable (its /proc/<pid>/exe), to tell its own child processes
+    /// from `sh` or `sleep`.
+    pub exe: Option<PathBuf>,
+    /// Processes started besides the program itself: distinct pids seen, or at least 1
+    /// when the program reaped a child too brief to be sampled (its page faults and CPU
+    /// time show in the program's `cminflt`/`cutime`).
+    pub children: usize,
+    /// Whether the program itself waited for (reaped) a child: its `cminflt`, `cutime` or
+    /// `cstime` grew, which only a reaped child adds to.
+    pub reaped_a_child: bool,
+    /// The cores the program could run on: its CPU affinity within the machine's quota,
+    /// what `available_parallelism` tells the program itself.
+    pub cores: usize,
+    /// CPU time at each sample, so a rule can weigh the work done between two lines.
+    pub cpu_samples: Vec<CpuSample>,
+}
+
+/// CPU time as it stood at one sample of the process tree.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CpuSample {
+    /// When the sample was taken, since the start of the run.
+    pub at: Duration,
+    /// The program's own process (user + system).
+    pub own: Duration,
+    /// The children the program has waited for, from its own `cutime` + `cstime`: a child's
+    /// CPU time counts here once it is reaped, however briefly it lived.
+    pub children: Duration,
+    /// Every process of the tree, each as last sampled.
+    pub tree: Duration,
+    /// Busy time of all the machine's CPUs (everything but idle and I/O wait, steal
+    /// included), from `/proc/stat`: what other programs took is this less the tree's.
+    pub machine: Duration,
+}
+
+/// One look at the process tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// Since the start of the run.
+    pub at: Duration,
+    pub threads: Vec<ThreadSample>,
+}
+
+/// One live thread of the tree at one sample.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThreadSample {
+    pub pid: i32,
+    pub tid: i32,
+    /// Nanoseconds it has spent on a CPU so far (schedstat; ticks when that is missing).
+    pub cpu_ns: u64,
+    /// Bytes it has passed to write(2) so far (its own `wchar`).
+    pub wchar: u64,
+    /// Whether its process runs the program's own executable.
+    pub own_exe: bool,
+}
+
+impl Sample {
+    /// Distinct processes in this sample, and those running the program's own executable.
+    pub fn processes(&self) -> (usize, usize) {
+        let mut pids: Vec<(i32, bool)> = self.threads.iter().map(|t| (t.pid, t.own_exe)).collect();
+        pids.sort();
+        pids.dedup();
+        (pids.len(), pids.iter().filter(|p| p.1).count())
+    }
 }
 
 impl Run {
@@ -216,10 +283,18 @@ pub fn run(options: &RunOptions) -> Run {
     let mut ending = None;
     let mut exited_at = None;
     let mut left_running = 0;
-    let mut tree = Tree::new(pgid);
+    let mut alive_at_timeout = Vec::new();
+    let mut tree = Tree::new(pgid, started);
+    // A first look right away, so a program too brief for the 10 ms loop is still seen.
+    tree.sample();
     loop {
         watch.poll(Duration::from_millis(10));
         tree.sample();
+        if status.is_none() && exited(pgid) {
+            // A last look at the program, exited but not yet reaped: the children it reaped
+            // show in its cminflt, its final threads' writes in their counters.
+            tree.sample();
+        }
         if status.is_none()
             && let Some(s) = try_wait(&mut child)
         {
@@ -242,6 +317,9 @@ pub fn run(options: &RunOptions) -> Run {
                 ending = Some(Ending::TimedOut);
             }
             if ending.is_some() && status.is_none() {
+                if ending == Some(Ending::TimedOut) {
+                    alive_at_timeout = tree.thread_names();
+                }
                 tree.kill_all();
                 status = Some(child.wait().unwrap_or_else(|_| ExitStatus::from_raw(9)));
                 exited_at = Some(Instant::now());
@@ -254,6 +332,13 @@ pub fn run(options: &RunOptions) -> Run {
         }
     }
     tree.kill_all();
+    // SIGKILL lands asynchronously: wait until the killed are really gone (a moment, unless
+    // one is stuck in the kernel), so "nothing is left running" holds once this returns.
+    let gone_by = Instant::now() + Duration::from_secs(2);
+    while !tree.alive().is_empty() && Instant::now() < gone_by {
+        std::thread::sleep(Duration::from_millis(2));
+        tree.kill_all();
+    }
     let wall = exited_at.unwrap_or_else(Instant::now) - started;
     let status = status.expect("the loop only ends after the child was reaped");
     let ending = ending.unwrap_or_else(|| match (status.code(), status.signal()) {
@@ -275,7 +360,25 @@ pub fn run(options: &RunOptions) -> Run {
         pipe_held_open,
         dropped_bytes,
         timeout: options.timeout,
+        alive_at_timeout,
+        children: tree.children(),
+        reaped_a_child: tree.reaped_children_trace > 0,
+        exe: tree.exe.clone(),
+        cores: tree.cores,
+        samples: tree.samples,
+        cpu_samples: tree.cpu_samples,
     }
+}
+
+/// Whether process `pid` has exited, without reaping it (waitid with WNOWAIT).
+fn exited(pid: i32) -> bool {
+    // SAFETY: a zeroed siginfo_t is valid for waitid to fill in.
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+    // SAFETY: waitid on our own child with a valid out-pointer; WNOWAIT leaves it to try_wait.
+    let r = unsafe { libc::waitid(libc::P_PID, pid as libc::id_t, &mut info, flags) };
+    // SAFETY: si_pid is set when waitid reported a child.
+    r == 0 && unsafe { info.si_pid() } == pid
 }
 
 fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
@@ -291,6 +394,13 @@ fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
         pipe_held_open: false,
         dropped_bytes: 0,
         timeout: options.timeout,
+        alive_at_timeout: Vec::new(),
+        samples: Vec::new(),
+        exe: None,
+        children: 0,
+        reaped_a_child: false,
+        cores: available_cores(None),
+        cpu_samples: Vec::new(),
     }
 }
 
@@ -486,22 +596,43 @@ fn set_nonblocking(fd: i32) {
 /// The program's process tree as seen in /proc: its group plus every descendant.
 struct Tree {
     pgid: i32,
+    started: Instant,
     /// Every pid ever seen in the tree (descendants that left the group included).
     known: BTreeSet<i32>,
     /// Latest CPU ticks per pid, so exited processes still count.
     ticks: BTreeMap<i32, u64>,
     peak_threads: usize,
     peak_processes: usize,
+    samples: Vec<Sample>,
+    /// The root's executable, once it has exec'd (before that it is the runner's own).
+    exe: Option<PathBuf>,
+    runner_exe: Option<PathBuf>,
+    /// The root's page faults and CPU ticks of children it reaped, as last seen.
+    reaped_children_trace: u64,
+    cores: usize,
+    cpu_samples: Vec<CpuSample>,
 }
 
+/// Samples kept per run: 10 minutes of 10 ms samples; past that only peaks are updated.
+const MAX_SAMPLES: usize = 60_000;
+
 impl Tree {
-    fn new(pgid: i32) -> Tree {
+    fn new(pgid: i32, started: Instant) -> Tree {
         Tree {
             pgid,
+            started,
             known: BTreeSet::from([pgid]),
             ticks: BTreeMap::new(),
-            peak_threads: 0,
-            peak_processes: 0,
+            // The program was started, so it was one process with one thread at least,
+            // even if it ended before the first sample could see it.
+            peak_threads: 1,
+            peak_processes: 1,
+            samples: Vec::new(),
+            exe: None,
+            runner_exe: procfs::exe(0),
+            reaped_children_trace: 0,
+            cores: available_cores(Some(pgid)),
+            cpu_samples: Vec::new(),
         }
     }
 
@@ -532,6 +663,7 @@ impl Tree {
     }
 
     fn sample(&mut self) {
+        let at = self.started.elapsed();
         let members = self.members();
         let live: Vec<&ProcStat> = members
             .iter()
@@ -541,6 +673,66 @@ impl Tree {
         self.peak_threads = self.peak_threads.max(live.iter().map(|s| s.threads).sum());
         for stat in &members {
             self.ticks.insert(stat.pid, stat.ticks);
+            if stat.pid == self.pgid {
+                self.reaped_children_trace = self.reaped_children_trace.max(stat.reaped);
+            }
+        }
+        if let Some(exe) = procfs::exe(self.pgid)
+            && Some(&exe) != self.runner_exe.as_ref()
+        {
+            self.exe = Some(exe);
+            // Its affinity as it runs, once it is itself (a program or a wrapper may set it).
+            self.cores = available_cores(Some(self.pgid));
+        }
+        // `at` was taken before /proc was read: a sample at or after a line's time saw what
+        // the program had done by the time it printed that line.
+        if let Some(root) = members.iter().find(|s| s.pid == self.pgid)
+            && self.cpu_samples.len() < MAX_SAMPLES
+        {
+            let secs = |ticks: u64| Duration::from_secs_f64(ticks as f64 / clock_ticks());
+            self.cpu_samples.push(CpuSample {
+                at,
+                own: secs(root.ticks),
+                children: secs(root.children_ticks),
+                tree: self.cpu(),
+                machine: machine_busy().unwrap_or_default(),
+            });
+        }
+        if self.samples.len() >= MAX_SAMPLES {
+            return;
+        }
+        let mut threads = Vec::new();
+        // The program itself is looked at even once it has exited (a zombie not yet reaped),
+        // so the writes of its last moments are seen; other zombies are gone for good.
+        let looked_at = members
+            .iter()
+            .filter(|s| (s.state != b'Z' && s.state != b'X') || s.pid == self.pgid);
+        for stat in looked_at {
+            let own_exe = self.exe.is_some() && procfs::exe(stat.pid) == self.exe;
+            for tid in procfs::tasks(stat.pid) {
+                let Some(cpu_ns) = procfs::thread_cpu_ns(stat.pid, tid) else {
+                    continue;
+                };
+                threads.push(ThreadSample {
+                    pid: stat.pid,
+                    tid,
+                    cpu_ns,
+                    wchar: procfs::thread_wchar(stat.pid, tid),
+                    own_exe,
+                });
+            }
+        }
+        self.samples.push(Sample { at, threads });
+    }
+
+    /// Processes started besides the program: distinct pids seen, or one when only the
+    /// program's reaped-children counters show that a child ran.
+    fn children(&self) -> usize {
+        let seen = self.known.len().saturating_sub(1);
+        if seen == 0 && self.reaped_children_trace > 0 {
+            1
+        } else {
+            seen
         }
     }
 
@@ -553,6 +745,19 @@ impl Tree {
             .collect()
     }
 
+    /// The name (`comm`) of every thread alive in the tree, one entry per thread.
+    fn thread_names(&mut self) -> Vec<String> {
+        let mut names = Vec::new();
+        for pid in self.alive() {
+            names.extend(
+                procfs::tasks(pid)
+                    .into_iter()
+                    .filter_map(|tid| procfs::thread_name(pid, tid)),
+            );
+        }
+        names
+    }
+
     fn kill_all(&mut self) {
         // SAFETY: signalling a process group and known pids; ESRCH is harmless.
         unsafe { libc::killpg(self.pgid, libc::SIGKILL) };
@@ -562,9 +767,37 @@ impl Tree {
     }
 
     fn cpu(&self) -> Duration {
-        let hz = crate::procfs::ticks_per_second() as f64;
-        Duration::from_secs_f64(self.ticks.values().sum::<u64>() as f64 / hz)
+        Duration::from_secs_f64(self.ticks.values().sum::<u64>() as f64 / clock_ticks())
     }
+}
+
+/// Busy time of all CPUs so far: all of /proc/stat's first line but idle and iowait.
+fn machine_busy() -> Option<Duration> {
+    let (idle, total) = procfs::cpu_times()?;
+    Some(Duration::from_secs_f64(
+        (total - idle) as f64 / clock_ticks(),
+    ))
+}
+
+fn clock_ticks() -> f64 {
+    procfs::ticks_per_second() as f64
+}
+
+/// The cores `pid` may run on (its affinity), within what this process's
+/// `available_parallelism` allows (which also reads the cgroup's CPU quota).
+fn available_cores(pid: Option<i32>) -> usize {
+    let quota = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let Some(pid) = pid else { return quota };
+    // SAFETY: a zeroed cpu_set_t is a valid empty set for the kernel to fill.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: sched_getaffinity writes at most size_of::<cpu_set_t>() bytes into `set`.
+    let r = unsafe { libc::sched_getaffinity(pid, std::mem::size_of_val(&set), &mut set) };
+    if r != 0 {
+        return quota;
+    }
+    // SAFETY: CPU_COUNT reads the set we own.
+    let affinity = unsafe { libc::CPU_COUNT(&set) } as usize;
+    affinity.clamp(1, quota)
 }
 
 /// A made-up run for the judge's and the timeline's tests: stdout lines at the given
@@ -591,6 +824,13 @@ pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
         pipe_held_open: false,
         dropped_bytes: 0,
         timeout: Duration::from_secs(30),
+        cpu_samples: Vec::new(),
+        alive_at_timeout: Vec::new(),
+        samples: Vec::new(),
+        exe: None,
+        children: 0,
+        reaped_a_child: false,
+        cores: 2,
     }
 }
 
@@ -612,9 +852,31 @@ mod tests {
         let out: Vec<_> = run.stdout_lines().map(|l| l.text.as_str()).collect();
         assert_eq!(out, ["one", "two"]);
         assert_eq!(run.stderr(), "oops\n");
+        // Each line keeps the time it arrived: the second came after the sleep, not with the first.
         let one = &run.lines[0];
         let two = &run.lines[1];
-        assert!(two.at - one.at >= Duration::from_millis(150), "{run:?}");
+        assert!(two.at > one.at, "{run:?}");
+        let sampled_between = run
+            .samples
+            .iter()
+            .filter(|s| s.at > one.at && s.at < two.at)
+            .count();
+        assert!(
+            sampled_between > 0,
+            "the sleep between the lines was never sampled"
+        );
+    }
+
+    /// Every pid the run's samples saw, so tests can check none is left alive.
+    fn pids_seen(run: &Run) -> BTreeSet<i32> {
+        run.samples
+            .iter()
+            .flat_map(|s| s.threads.iter().map(|t| t.pid))
+            .collect()
+    }
+
+    fn alive(pid: i32) -> bool {
+        procfs::stat(pid).is_some_and(|s| s.is_alive())
     }
 
     #[test]
@@ -627,23 +889,34 @@ mod tests {
     fn timeout_kills_the_whole_group_and_says_what_was_last() {
         let mut options = sh("echo started; sleep 30 & sleep 30; echo never");
         options.timeout = Duration::from_millis(300);
-        let begun = Instant::now();
         let run = run(&options);
         assert_eq!(run.ending, Ending::TimedOut);
-        assert!(begun.elapsed() < Duration::from_secs(3));
+        let seen = pids_seen(&run);
+        assert!(
+            seen.len() >= 3,
+            "the shell and both sleeps were seen: {seen:?}"
+        );
+        let survivors: Vec<i32> = seen.into_iter().filter(|&p| alive(p)).collect();
+        assert_eq!(survivors, Vec::<i32>::new(), "the whole group was killed");
         assert_eq!(
             run.ending_text(),
             "timed out after 0.3 s; last output: \"started\""
         );
+        // The shell and its background sleep were alive when the timeout struck.
+        assert_eq!(run.alive_at_timeout.len(), 3, "{:?}", run.alive_at_timeout);
     }
 
     #[test]
     fn an_orphan_holding_stdout_is_reported_and_killed_without_hanging() {
-        let begun = Instant::now();
         let run = run(&sh("sleep 30 & echo parent done"));
         assert_eq!(run.ending, Ending::Exited(0));
         assert_eq!(run.left_running, 1);
-        assert!(begun.elapsed() < Duration::from_secs(3));
+        assert!(
+            !run.pipe_held_open,
+            "the orphan was killed, so its pipe closed"
+        );
+        let survivors: Vec<i32> = pids_seen(&run).into_iter().filter(|&p| alive(p)).collect();
+        assert_eq!(survivors, Vec::<i32>::new());
     }
 
     #[test]
@@ -670,6 +943,21 @@ mod tests {
     }
 
     #[test]
+    fn a_reaped_childs_cpu_time_shows_in_the_programs_children_time() {
+        // The child spins for a while; only once it is waited for does its time reach the parent.
+        let run = run(&sh(
+            "sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done'; echo reaped; sleep 0.1",
+        ));
+        assert_eq!(run.stdout(), "reaped\n");
+        let first = run.cpu_samples.first().expect("the run was sampled");
+        let last = run.cpu_samples.last().expect("the run was sampled");
+        assert_eq!(first.children, Duration::ZERO, "{:?}", run.cpu_samples);
+        assert!(last.children > Duration::ZERO, "{:?}", run.cpu_samples);
+        assert!(last.machine >= last.children, "{last:?}");
+        assert!(run.cpu_samples.windows(2).all(|w| w[0].at <= w[1].at));
+    }
+
+    #[test]
     fn a_missing_program_is_reported_not_panicked() {
         let run = run(&RunOptions::new("/nonexistent/lesson"));
         assert!(matches!(run.ending, Ending::FailedToStart(_)));
@@ -689,6 +977,74 @@ mod tests {
             matches!(run.ending, Ending::TooManyProcesses(_)),
             "{:?}",
             run.ending
+        );
+    }
+
+    #[test]
+    fn a_child_too_brief_to_sample_is_still_counted() {
+        // `/bin/true` lives well under one 10 ms sample; the shell reaps it.
+        let run = run(&sh("/bin/true; echo done"));
+        assert_eq!(run.stdout(), "done\n");
+        assert!(run.children >= 1, "{}", run.children);
+        assert!(run.reaped_a_child);
+        let alone = super::run(&sh("echo done"));
+        assert_eq!(alone.children, 0);
+    }
+
+    #[test]
+    fn a_program_too_brief_for_the_loop_is_still_sampled() {
+        let run = run(&RunOptions::new("/bin/true"));
+        assert_eq!(run.ending, Ending::Exited(0));
+        assert!(run.peak_processes >= 1 && run.peak_threads >= 1, "{run:?}");
+    }
+
+    #[test]
+    fn other_programs_are_told_from_the_programs_own_executable() {
+        let run = run(&sh("sleep 0.3 & sleep 0.3 & wait"));
+        assert_eq!(
+            run.exe.as_deref(),
+            std::fs::canonicalize("/bin/sh").ok().as_deref()
+        );
+        let most = run.samples.iter().map(Sample::processes).max().unwrap();
+        assert!(most.0 >= 3, "{most:?}");
+        assert_eq!(most.1, 1, "only the shell runs /bin/sh itself");
+    }
+
+    #[test]
+    fn writes_and_cpu_time_are_seen_per_thread() {
+        let run = run(&sh(
+            "echo hello; i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done; sleep 0.1",
+        ));
+        let last = run
+            .samples
+            .iter()
+            .rev()
+            .find(|s| !s.threads.is_empty())
+            .unwrap();
+        let shell = &last.threads[0];
+        assert!(shell.wchar >= 6, "{shell:?}");
+        assert!(shell.cpu_ns > 0, "{shell:?}");
+        assert!(run.cores >= 1);
+    }
+
+    #[test]
+    fn cores_are_those_the_program_may_run_on() {
+        // taskset pins itself to one CPU and then becomes the shell.
+        let mut options = RunOptions::new("taskset");
+        options.args = vec![
+            "-c".into(),
+            "0".into(),
+            "/bin/sh".into(),
+            "-c".into(),
+            "sleep 0.1".into(),
+        ];
+        let pinned = run(&options);
+        assert_eq!(pinned.ending, Ending::Exited(0));
+        assert_eq!(pinned.cores, 1);
+        let free = run(&sh("sleep 0.1"));
+        assert_eq!(
+            free.cores,
+            std::thread::available_parallelism().map_or(1, |n| n.get())
         );
     }
 }

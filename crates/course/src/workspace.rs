@@ -6,11 +6,17 @@
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde_json::Value;
+
+use crate::cancel::{self, Cancel};
 
 /// What a package is to the course.
 #[derive(Debug, Clone, PartialEq)]
@@ -186,6 +192,14 @@ pub fn packages(root: &Path) -> anyhow::Result<Vec<Package>> {
     Ok(lessons)
 }
 
+/// A lesson's critical path: the seconds of lesson time its default mode cannot go below
+/// (`critical_path` in `[package.metadata.lesson]`), what `run --python` and the bench
+/// measure overhead against. `None` when the lesson gives none (CPU-bound work has no fixed
+/// length). Read with the rest of the metadata by [`packages`], which refuses a bad one.
+pub fn critical_path(package: &Package) -> anyhow::Result<Option<f64>> {
+    Ok(package.critical_path)
+}
+
 /// The packages the user named (see [`find`]), or all lessons when none.
 pub fn select<'a>(all: &'a [Package], names: &[String]) -> anyhow::Result<Vec<&'a Package>> {
     if names.is_empty() {
@@ -205,6 +219,19 @@ pub struct Build {
 ///
 /// `target_dir` lets a grader share compiled dependencies across submissions.
 pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyhow::Result<Build> {
+    build_with(root, packages, target_dir, &Cancel::process())
+}
+
+/// [`build`], stopped (cargo, rustc and build scripts killed) as soon as `cancel` is requested.
+pub fn build_with(
+    root: &Path,
+    packages: &[&str],
+    target_dir: Option<&Path>,
+    cancel: &Cancel,
+) -> anyhow::Result<Build> {
+    let Some(_busy) = cancel::begin(cancel) else {
+        bail!("cancelled");
+    };
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command
         .arg("build")
@@ -214,7 +241,9 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
         .arg(root.join("Cargo.toml"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        // A group of its own, so a cancel kills rustc and build scripts too, not only cargo.
+        .process_group(0);
     for package in packages {
         command.arg("--package").arg(package);
     }
@@ -222,13 +251,35 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
         command.arg("--target-dir").arg(dir);
     }
     let mut child = command.spawn().context("cannot run cargo build")?;
+    let pgid = child.id() as i32;
+    let finished = Arc::new(AtomicBool::new(false));
+    let killer = {
+        let (finished, cancel) = (finished.clone(), cancel.clone());
+        std::thread::spawn(move || {
+            while !finished.load(Ordering::SeqCst) {
+                if cancel.is_requested() {
+                    // SAFETY: signalling the build's own process group.
+                    unsafe { libc::killpg(pgid, libc::SIGKILL) };
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
     let stdout = child.stdout.take().expect("piped stdout");
     let stderr = child.stderr.take().expect("piped stderr");
     let stderr_reader =
         std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
     let mut build = Build::default();
+    let mut unreadable = None;
     for line in BufReader::new(stdout).lines() {
-        let line = line.context("cannot read cargo's output")?;
+        let line = match line {
+            Ok(line) => line,
+            Err(error) => {
+                unreadable = Some(error);
+                break;
+            }
+        };
         // Cargo's JSON messages, one per line; anything else (a build script's own output
         // that leaked through) is not a message and is skipped.
         let Ok(message) = serde_json::from_str::<Value>(&line) else {
@@ -255,7 +306,25 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
             _ => {}
         }
     }
-    let status = child.wait().context("cargo build did not finish")?;
+    let status = child.wait().context("cargo build did not finish");
+    finished.store(true, Ordering::SeqCst);
+    let _ = killer.join();
+    if cancel.is_requested() {
+        // Whatever of the group outlived cargo goes with it, and is waited for (briefly:
+        // SIGKILL lands asynchronously), so nothing of the build is left once this returns.
+        let gone_by = std::time::Instant::now() + Duration::from_secs(2);
+        // SAFETY: signalling the build's own process group; ESRCH once it is empty.
+        while unsafe { libc::killpg(pgid, libc::SIGKILL) } == 0
+            && std::time::Instant::now() < gone_by
+        {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        bail!("cancelled");
+    }
+    if let Some(error) = unreadable {
+        return Err(error).context("cannot read cargo's output");
+    }
+    let status = status?;
     let stderr = stderr_reader.join().unwrap_or_default();
     if !status.success() && build.errors.is_empty() {
         bail!("cargo build failed:\n{stderr}");

@@ -60,14 +60,7 @@ pub fn start(modes: &[&'static str]) -> Option<&'static str> {
 /// lesson_kit::start(&[]);
 /// ```
 pub fn role(name: &str) -> bool {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match parse_role(&args, name, false) {
-        None => false,
-        Some(result) => {
-            checked(result);
-            true
-        }
-    }
+    role_numbers::<0>(name).is_some()
 }
 
 /// Like [`role`], for a copy started as `NAME N`: returns `Some(N)`.
@@ -81,22 +74,53 @@ pub fn role(name: &str) -> bool {
 /// lesson_kit::start(&[]);
 /// ```
 pub fn role_number(name: &str) -> Option<u64> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    parse_role(&args, name, true).map(checked)
+    role_numbers::<1>(name).map(|[n]| n)
 }
 
-/// The role's number once the time scale is checked too; a bad role stops the program.
-fn checked(result: Result<Option<u64>, String>) -> u64 {
-    match result {
-        Ok(number) => {
+/// Like [`role_number`], for a copy started as `NAME N1 N2 ...` with `COUNT` numbers.
+///
+/// ```no_run
+/// if let Some([start, end]) = lesson_kit::role_numbers("part") {
+///     println!("summing {start}..{end}");
+///     return;
+/// }
+/// lesson_kit::start(&[]);
+/// ```
+pub fn role_numbers<const COUNT: usize>(name: &str) -> Option<[u64; COUNT]> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match parse_numbers::<COUNT>(&args, name)? {
+        Ok(numbers) => {
             scale();
-            number.unwrap_or(0)
+            Some(numbers)
         }
         Err(problem) => {
             eprintln!("error: {problem}");
             std::process::exit(2);
         }
     }
+}
+
+/// `None` if `args` are not this role; otherwise its `COUNT` numbers, or what is wrong.
+fn parse_numbers<const COUNT: usize>(
+    args: &[String],
+    name: &str,
+) -> Option<Result<[u64; COUNT], String>> {
+    let (first, rest) = args.split_first()?;
+    if first != name {
+        return None;
+    }
+    let wanted = if COUNT == 1 {
+        "one whole number".to_owned()
+    } else {
+        format!("{COUNT} whole numbers")
+    };
+    let numbers: Option<Vec<u64>> = rest.iter().map(|n| n.parse().ok()).collect();
+    Some(match numbers {
+        Some(numbers) if numbers.len() == COUNT => {
+            Ok(numbers.try_into().expect("the length was checked"))
+        }
+        _ => Err(format!("`{name}` takes {wanted}, not {rest:?}")),
+    })
 }
 
 /// Why the command line was not run.
@@ -123,23 +147,6 @@ fn parse_mode(args: &[String], modes: &[&'static str]) -> Result<Option<&'static
             takes(modes)
         ))),
     }
-}
-
-/// `None` if `args` are not this role; otherwise its number (if it takes one), or what is wrong.
-fn parse_role(args: &[String], name: &str, numbered: bool) -> Option<Result<Option<u64>, String>> {
-    let (first, rest) = args.split_first()?;
-    if first != name {
-        return None;
-    }
-    Some(match (rest, numbered) {
-        ([], false) => Ok(None),
-        ([number], true) => number
-            .parse()
-            .map(Some)
-            .map_err(|_| format!("`{name}` takes a whole number, not {number:?}")),
-        (_, true) => Err(format!("`{name}` takes one whole number, not {rest:?}")),
-        (_, false) => Err(format!("`{name}` takes no arguments, not {rest:?}")),
-    })
 }
 
 fn takes(modes: &[&str]) -> String {
@@ -259,24 +266,27 @@ mod tests {
     }
 
     #[test]
-    fn a_role_carries_its_number() {
-        assert_eq!(parse_role(&args(&[]), "worker", true), None);
-        assert_eq!(parse_role(&args(&["scoped"]), "worker", true), None);
-        assert_eq!(
-            parse_role(&args(&["child"]), "child", false),
-            Some(Ok(None))
-        );
+    fn a_role_carries_its_numbers() {
+        assert_eq!(parse_numbers::<1>(&args(&[]), "worker"), None);
+        assert_eq!(parse_numbers::<1>(&args(&["scoped"]), "worker"), None);
+        assert_eq!(parse_numbers::<0>(&args(&["child"]), "child"), Some(Ok([])));
         assert!(
-            parse_role(&args(&["child", "1"]), "child", false)
+            parse_numbers::<0>(&args(&["child", "1"]), "child")
                 .unwrap()
                 .is_err()
         );
         assert_eq!(
-            parse_role(&args(&["worker", "3"]), "worker", true),
-            Some(Ok(Some(3)))
+            parse_numbers::<1>(&args(&["worker", "3"]), "worker"),
+            Some(Ok([3]))
+        );
+        assert_eq!(
+            parse_numbers::<2>(&args(&["part", "0", "10"]), "part"),
+            Some(Ok([0, 10]))
         );
         for bad in [&["worker", "x"][..], &["worker"], &["worker", "1", "2"]] {
-            let problem = parse_role(&args(bad), "worker", true).unwrap().unwrap_err();
+            let problem = parse_numbers::<1>(&args(bad), "worker")
+                .unwrap()
+                .unwrap_err();
             assert!(problem.contains("whole number"), "{problem}");
         }
     }
