@@ -167,16 +167,16 @@ fn side_by_side(
                     String::new()
                 };
                 format!(
-                    "; critical path {path:.1} packages, overhead {over:+.2} packages ({:+.2} s){share}",
+                    "; critical path {path:.1} units, overhead {over:+.2} units ({:+.2} s){share}",
                     over * scale
                 )
             }
             None => format!("; {} gives no critical_path to compare with", package.name),
         };
         if shown.len() > 1 {
-            out.push_str(&format!("{who}: {took:.2} packages{overhead}\n"));
+            out.push_str(&format!("{who}: {took:.2} units{overhead}\n"));
         } else if critical.is_some() {
-            out.push_str(&format!("{took:.2} packages{overhead}\n"));
+            out.push_str(&format!("{took:.2} units{overhead}\n"));
         }
         out.push_str(&timeline::draw(picture, WIDTH, Some(end)));
     }

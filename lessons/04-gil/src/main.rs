@@ -8,8 +8,9 @@ use std::ops::Range;
 use std::thread;
 use std::time::Instant;
 
-/// Numbers summed per timing at LESSON_TIME_SCALE=1: about a third of a second for one thread.
-const WORK: f64 = 0.5e9;
+/// Numbers summed per timing at LESSON_TIME_SCALE=1: about a second for one thread, so the
+/// threads phase is long enough to be seen computing in parallel even on a loaded machine.
+const WORK: f64 = 1.4e9;
 
 /// Each way is timed this many times and its best time kept: on a shared machine other
 /// programs only ever add time, so the fastest run is the closest to the work's own cost,
@@ -32,11 +33,16 @@ fn split(n: u64, parts: u64) -> Vec<Range<u64>> {
         .collect()
 }
 
-/// Seconds `work` takes, and its result.
-fn timed(work: impl FnOnce() -> u64) -> (f64, u64) {
-    let started = Instant::now();
-    let result = work();
-    (started.elapsed().as_secs_f64(), result)
+/// The best of ROUNDS timings of `work`, in seconds, and its result.
+fn best_of(work: impl Fn() -> u64) -> (f64, u64) {
+    let mut best = f64::INFINITY;
+    let mut result = 0;
+    for _ in 0..ROUNDS {
+        let started = Instant::now();
+        result = work();
+        best = best.min(started.elapsed().as_secs_f64());
+    }
+    (best, result)
 }
 
 /// One thread per core, each on its own part. In Python the GIL would let only one of
@@ -68,21 +74,14 @@ fn main() {
     let cores = thread::available_parallelism().map_or(1, |c| c.get() as u64);
     println!("cores: {cores}");
 
-    // The three ways take turns, round after round, so a busy spell of the machine
-    // falls on all of them alike; each keeps its best time.
-    let (mut one, mut threads, mut rayon) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
-    for _ in 0..ROUNDS {
-        // One thread does all the work.
-        let (took, expected) = timed(|| cpu_bound_task(0..n));
-        one = one.min(took);
-        let (took, total) = timed(|| on_threads(n, cores));
-        assert_eq!(total, expected, "the threads computed a different sum");
-        threads = threads.min(took);
-        let (took, total) = timed(|| on_rayon(n, cores));
-        assert_eq!(total, expected, "rayon computed a different sum");
-        rayon = rayon.min(took);
-    }
+    // Each way runs ROUNDS times and keeps its best time, and its line is printed as soon
+    // as it is measured, so the output shows each way's work as it happens.
+    let (one, expected) = best_of(|| cpu_bound_task(0..n));
     println!("one thread: {one:.2} s");
+    let (threads, total) = best_of(|| on_threads(n, cores));
+    assert_eq!(total, expected, "the threads computed a different sum");
     println!("threads: {threads:.2} s, speedup: {:.1}x", one / threads);
+    let (rayon, total) = best_of(|| on_rayon(n, cores));
+    assert_eq!(total, expected, "rayon computed a different sum");
     println!("rayon: {rayon:.2} s, speedup: {:.1}x", one / rayon);
 }
