@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::cancel::{self, Cancel};
 use crate::procfs::{self, Stat as ProcStat, all_stats as read_all_stats};
 use crate::spec::Limits;
 
@@ -36,6 +37,8 @@ pub struct RunOptions {
     pub grace: Duration,
     /// Print each line as it arrives (for `cargo xtask run`), besides recording it.
     pub echo: bool,
+    /// Stops the run, killing its whole process group, once requested (Ctrl-C).
+    pub cancel: Cancel,
 }
 
 impl RunOptions {
@@ -50,6 +53,7 @@ impl RunOptions {
             limits: None,
             grace: Duration::from_millis(300),
             echo: false,
+            cancel: Cancel::process(),
         }
     }
 }
@@ -77,6 +81,8 @@ pub enum Ending {
     OutputCapped,
     TooManyProcesses(usize),
     FailedToStart(String),
+    /// Cancelled (Ctrl-C) before it ended; everything it started was killed.
+    Cancelled,
 }
 
 /// Everything observed about one run.
@@ -214,6 +220,7 @@ impl Run {
                 format!("started too many processes ({n} at once); the run was stopped")
             }
             Ending::FailedToStart(why) => format!("could not start: {why}"),
+            Ending::Cancelled => "cancelled (Ctrl-C); everything it started was killed".into(),
         }
     }
 }
@@ -237,6 +244,12 @@ pub(crate) fn trim_float(x: f64) -> String {
 /// Runs `options` to the end, whatever the program does, and says what happened.
 pub fn run(options: &RunOptions) -> Run {
     let started = Instant::now();
+    // Registered before the spawn, so an exit on Ctrl-C waits until this run's group is killed.
+    let Some(_busy) = cancel::begin(&options.cancel) else {
+        let mut never = failed(options, started, String::new());
+        never.ending = Ending::Cancelled;
+        return never;
+    };
     let mut command = Command::new(&options.program);
     command
         .args(&options.args)
@@ -315,6 +328,8 @@ pub fn run(options: &RunOptions) -> Run {
                 ending = Some(Ending::TooManyProcesses(tree.peak_processes));
             } else if status.is_none() && started.elapsed() >= options.timeout {
                 ending = Some(Ending::TimedOut);
+            } else if options.cancel.is_requested() {
+                ending = Some(Ending::Cancelled);
             }
             if ending.is_some() && status.is_none() {
                 if ending == Some(Ending::TimedOut) {
@@ -326,7 +341,9 @@ pub fn run(options: &RunOptions) -> Run {
             }
         }
         if let Some(exited) = exited_at
-            && (watch.all_closed() || exited.elapsed() >= options.grace)
+            && (watch.all_closed()
+                || exited.elapsed() >= options.grace
+                || options.cancel.is_requested())
         {
             break;
         }
@@ -962,6 +979,37 @@ mod tests {
         let run = run(&RunOptions::new("/nonexistent/lesson"));
         assert!(matches!(run.ending, Ending::FailedToStart(_)));
         assert!(run.ending_text().contains("/nonexistent/lesson"));
+    }
+
+    #[test]
+    fn cancelling_kills_the_whole_group_at_once() {
+        let marker = format!("cancel-marker-{}", std::process::id());
+        let mut options = sh(&format!(
+            "sh -c 'sleep 60 # {marker}' & sh -c 'sleep 60 # {marker}' & echo up; wait"
+        ));
+        options.timeout = Duration::from_secs(120);
+        options.cancel = Cancel::new();
+        let cancel = options.cancel.clone();
+        let canceller = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            cancel.request();
+        });
+        let run = run(&options);
+        canceller.join().unwrap();
+        assert_eq!(run.ending, Ending::Cancelled);
+        assert_eq!(run.stdout(), "up\n");
+        let left: Vec<i32> = read_all_stats()
+            .into_iter()
+            .filter(|s| s.state != b'Z')
+            .filter(|s| {
+                std::fs::read(format!("/proc/{}/cmdline", s.pid))
+                    .is_ok_and(|c| String::from_utf8_lossy(&c).contains(&marker))
+            })
+            .map(|s| s.pid)
+            .collect();
+        assert_eq!(left, Vec::<i32>::new(), "processes left running");
+        // A cancelled token starts nothing more.
+        assert_eq!(super::run(&options).ending, Ending::Cancelled);
     }
 
     #[test]
