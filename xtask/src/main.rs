@@ -11,6 +11,7 @@ mod progress;
 mod reset;
 mod run;
 mod term;
+mod test;
 mod ui;
 mod watch;
 mod watch_screen;
@@ -49,6 +50,8 @@ enum Command {
     Bench(bench::Args),
     /// Everything CI runs: fmt, clippy, the tests and check.
     Ci,
+    /// The tests: `cargo test --workspace` once every exercise has its working copy.
+    Test(test::Args),
     /// On every save, rebuild and check the exercise you are on; move on when it passes.
     Watch(watch::Args),
     /// The next hint of an exercise (the one you are on when none is named).
@@ -89,6 +92,7 @@ fn dispatch(command: Command, root: &std::path::Path) -> anyhow::Result<ExitCode
         Command::Grade(args) => grade::main(args, root),
         Command::Bench(args) => bench::main(args, root),
         Command::Ci => ci::main(root),
+        Command::Test(args) => test::main(args, root),
         Command::Watch(args) => watch::main(args, root),
         Command::Hint(args) => hint::main(args, root),
         Command::Reset(args) => reset::main(args, root),
