@@ -11,7 +11,11 @@ use std::process::{Command, ExitCode};
 #[derive(clap::Args)]
 pub struct Args {
     /// Passed on to `cargo test --workspace`, e.g. `-- grade::` to run one module.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "CARGO TEST ARGS")]
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "CARGO TEST ARGS"
+    )]
     args: Vec<OsString>,
 }
 
