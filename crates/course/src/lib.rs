@@ -10,6 +10,7 @@ pub mod grade;
 pub mod judge;
 pub mod report;
 pub mod runner;
+pub mod sandbox;
 pub mod spec;
 pub mod timeline;
 pub mod workspace;

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::sandbox::{self, launcher::Report};
 use crate::spec::Limits;
 
 /// What to run and under which limits.
@@ -169,28 +170,57 @@ pub(crate) fn trim_float(x: f64) -> String {
 /// Runs `options` to the end, whatever the program does, and says what happened.
 pub fn run(options: &RunOptions) -> Run {
     let started = Instant::now();
-    let mut command = Command::new(&options.program);
+    // Untrusted code runs through the sandbox launcher when one is registered (see `sandbox`).
+    let mut jail = match options.limits.zip(sandbox::launcher()) {
+        Some((limits, launcher)) => match sandbox::RunJail::prepare(launcher, options, limits) {
+            Ok(jail) => Some(jail),
+            Err(e) => {
+                return failed(
+                    options,
+                    started,
+                    format!("cannot set up the sandbox: {e:#}"),
+                );
+            }
+        },
+        None => None,
+    };
+    let mut command = match &mut jail {
+        Some(jail) => std::mem::replace(&mut jail.command, Command::new("/")),
+        None => {
+            let mut command = Command::new(&options.program);
+            command.args(&options.args);
+            for (key, value) in &options.env {
+                command.env(key, value);
+            }
+            if let Some(cwd) = &options.cwd {
+                command.current_dir(cwd);
+            }
+            command
+        }
+    };
     command
-        .args(&options.args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    for (key, value) in &options.env {
-        command.env(key, value);
-    }
-    if let Some(cwd) = &options.cwd {
-        command.current_dir(cwd);
-    }
+    // The launcher applies the limits in the sandbox itself.
     let limits = options
         .limits
+        .filter(|_| jail.is_none())
         .map(|l| (l, user_process_count() + u64::from(l.max_processes)));
-    // SAFETY: prctl and setrlimit are async-signal-safe and touch no memory of the parent.
+    let status_fd = jail.as_ref().map(|j| j.status_fd());
+    // SAFETY: prctl, fcntl and setrlimit are async-signal-safe and touch no memory of the parent.
     unsafe {
         command.pre_exec(move || {
             // If the runner dies (Ctrl-C on `cargo xtask watch`), the program dies with it
             // rather than running on unseen in its own process group.
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            // The launcher's report pipe stays open across exec.
+            if let Some(fd) = status_fd
+                && libc::fcntl(fd, libc::F_SETFD, 0) != 0
+            {
                 return Err(io::Error::last_os_error());
             }
             match limits {
@@ -209,6 +239,9 @@ pub fn run(options: &RunOptions) -> Run {
             );
         }
     };
+    if let Some(jail) = &mut jail {
+        jail.spawned();
+    }
     let pgid = child.id() as i32;
     let mut watch = Watch::new(options, child.stdout.take(), child.stderr.take(), started);
     let mut status = None;
@@ -216,6 +249,8 @@ pub fn run(options: &RunOptions) -> Run {
     let mut exited_at = None;
     let mut left_running = 0;
     let mut tree = Tree::new(pgid);
+    // The launcher is ours, not the program's: it is not counted.
+    tree.skip = jail.as_ref().map(|_| pgid);
     loop {
         watch.poll(Duration::from_millis(10));
         tree.sample();
@@ -241,6 +276,9 @@ pub fn run(options: &RunOptions) -> Run {
                 ending = Some(Ending::TimedOut);
             }
             if ending.is_some() && status.is_none() {
+                if jail.is_some() {
+                    sandbox::stop(&mut child);
+                }
                 tree.kill_all();
                 status = Some(child.wait().unwrap_or_else(|_| ExitStatus::from_raw(9)));
                 exited_at = Some(Instant::now());
@@ -255,6 +293,20 @@ pub fn run(options: &RunOptions) -> Run {
     tree.kill_all();
     let wall = exited_at.unwrap_or_else(Instant::now) - started;
     let status = status.expect("the loop only ends after the child was reaped");
+    if let Some(jail) = &mut jail {
+        for report in jail.reports() {
+            match report {
+                Report::Left(n) => left_running = left_running.max(n),
+                Report::Processes(n) if ending.is_none() => {
+                    ending = Some(Ending::TooManyProcesses(n));
+                }
+                Report::Failed(why) if ending.is_none() => {
+                    ending = Some(Ending::FailedToStart(why));
+                }
+                _ => {}
+            }
+        }
+    }
     let ending = ending.unwrap_or_else(|| match (status.code(), status.signal()) {
         (Some(code), _) => Ending::Exited(code),
         (None, Some(sig)) => Ending::Signalled(sig),
@@ -506,6 +558,8 @@ struct Tree {
     ticks: BTreeMap<i32, u64>,
     peak_threads: usize,
     peak_processes: usize,
+    /// A process of the tree that is not the program's (the sandbox launcher).
+    skip: Option<i32>,
 }
 
 struct ProcStat {
@@ -525,6 +579,7 @@ impl Tree {
             ticks: BTreeMap::new(),
             peak_threads: 0,
             peak_processes: 0,
+            skip: None,
         }
     }
 
@@ -558,7 +613,7 @@ impl Tree {
         let members = self.members();
         let live: Vec<&ProcStat> = members
             .iter()
-            .filter(|s| s.state != b'Z' && s.state != b'X')
+            .filter(|s| s.state != b'Z' && s.state != b'X' && Some(s.pid) != self.skip)
             .collect();
         self.peak_processes = self.peak_processes.max(live.len());
         self.peak_threads = self.peak_threads.max(live.iter().map(|s| s.threads).sum());
@@ -571,7 +626,7 @@ impl Tree {
     fn alive(&mut self) -> Vec<i32> {
         self.members()
             .into_iter()
-            .filter(|s| s.state != b'Z' && s.state != b'X')
+            .filter(|s| s.state != b'Z' && s.state != b'X' && Some(s.pid) != self.skip)
             .map(|s| s.pid)
             .collect()
     }
