@@ -29,7 +29,7 @@ pub struct Args {
     /// Also grade every exercise (with LESSON names: those and every exercise).
     #[arg(long)]
     exercises: bool,
-    /// Where submissions are built; shared so dependencies compile once (default: target/grade).
+    /// Where submissions are built; shared so dependencies compile once (default: a private folder under $TMPDIR).
     #[arg(long, value_name = "DIR")]
     target_dir: Option<PathBuf>,
 }
@@ -43,10 +43,10 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let grader = Grader {
         root,
         units: chosen,
-        target_dir: args
-            .target_dir
-            .clone()
-            .unwrap_or_else(|| root.join("target/grade")),
+        target_dir: match args.target_dir.clone() {
+            Some(dir) => dir,
+            None => course::stage::default_target_dir(root)?,
+        },
     };
     let specs = grader.specs()?;
     match &args.submissions {

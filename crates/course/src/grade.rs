@@ -15,7 +15,8 @@ use anyhow::{Context, bail};
 use crate::check::{CaseResult, Program, Trust, check_case};
 use crate::explain::explain;
 use crate::spec::Spec;
-use crate::workspace::{self, Unit};
+use crate::stage;
+use crate::workspace::Unit;
 
 /// One graded test: a case of a lesson, or a lesson that did not compile.
 #[derive(Debug, Clone)]
@@ -83,25 +84,23 @@ impl Grader<'_> {
         std::fs::create_dir_all(&self.target_dir).with_context(|| {
             format!("cannot create the target dir {}", self.target_dir.display())
         })?;
+        let private = stage::Private::for_target(&self.target_dir)?;
+        stage::check_stage_outside(self.root, &private)?;
         // The binaries are copied out of the target dir into a folder of this grade's own,
-        // so graders sharing a target dir can run their cases side by side.
-        let own_bins = tempfile::Builder::new()
-            .prefix("grade-bins-")
-            .tempdir_in(&self.target_dir)
-            .context("cannot make a folder for binaries in the target dir")?;
+        // so graders sharing a target dir can run their cases side by side. It sits in the
+        // private root (mode 0711) and is world-readable, so a program run as another
+        // user can be started from it, but nobody else can list or change it.
+        let own_bins = bins_dir()?;
         let built = Instant::now();
         let mut binaries = Vec::new();
         // Cargo keys a member's build by its path relative to the workspace and judges
         // freshness by mtime, so two staging folders at different places would share one
         // build and one could be taken as fresh for the other. One staging folder at a
         // fixed place, filled and built under a lock, is always the submission's own.
-        let lock = BuildLock::take(&self.target_dir)?;
-        let stage = self.target_dir.join("stage");
-        if stage.exists() {
-            std::fs::remove_dir_all(&stage)
-                .with_context(|| format!("cannot clear {}", stage.display()))?;
-        }
-        self.stage(submission, &stage)?;
+        let lock = stage::BuildLock::take(&private)?;
+        let dependencies = self.dependencies(&private)?;
+        dependencies.restore()?;
+        self.stage(submission, &private.stage())?;
         for unit in &self.units {
             let folder = unit_folder(self.root, unit)?;
             let from = submission.join(&folder);
@@ -111,23 +110,31 @@ impl Grader<'_> {
                     folder.display()
                 ))
             } else {
-                let build = workspace::build(&stage, &[&unit.package], Some(&self.target_dir))?;
-                match build.binaries.get(&unit.package) {
-                    Some(binary) => {
+                match stage::build_package(
+                    &private,
+                    &unit.package,
+                    &self.target_dir,
+                    self.build_timeout(),
+                )? {
+                    Ok(binary) => {
                         let own = own_bins.path().join(&unit.package);
-                        std::fs::copy(binary, &own)
+                        std::fs::copy(&binary, &own)
                             .with_context(|| format!("cannot copy {}", binary.display()))?;
                         Ok(own)
                     }
-                    None => Err(build
-                        .errors
-                        .values()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("\n")),
+                    Err(message) => Err(message),
                 }
             };
             binaries.push(outcome);
+        }
+        // One student's build must not leave anything that changes another's grade.
+        let restored = dependencies.restore()?;
+        if !restored.is_empty() {
+            eprintln!(
+                "warning: building {} changed {} compiled dependencies; they were restored",
+                submission.display(),
+                restored.len()
+            );
         }
         drop(lock);
         let build_time = built.elapsed();
@@ -168,8 +175,13 @@ impl Grader<'_> {
         })
     }
 
-    /// Lays out the staging workspace: the grader's skeleton plus the submission's lesson folders.
+    /// Lays out the staging workspace: the grader's skeleton and lesson manifests plus the
+    /// submission's lesson sources.
     fn stage(&self, submission: &Path, stage: &Path) -> anyhow::Result<()> {
+        if stage.exists() {
+            std::fs::remove_dir_all(stage)
+                .with_context(|| format!("cannot clear {}", stage.display()))?;
+        }
         let mut manifest: toml::Table = std::fs::read_to_string(self.root.join("Cargo.toml"))?
             .parse()
             .context("the grader's own Cargo.toml does not parse")?;
@@ -178,7 +190,12 @@ impl Grader<'_> {
             let folder = unit_folder(self.root, unit)?;
             let from = submission.join(&folder);
             if from.join("Cargo.toml").is_file() {
-                copy_sources(&from, &stage.join(&folder))?;
+                let to = stage.join(&folder);
+                copy_sources(&from, &to)?;
+                // The grader's manifest, never the student's: dependencies and build
+                // scripts are the course's choice.
+                let text = stage::lesson_manifest(&unit.dir.join("Cargo.toml"))?;
+                std::fs::write(to.join("Cargo.toml"), text)?;
                 members.push(toml::Value::from(folder.to_string_lossy().into_owned()));
             }
         }
@@ -196,28 +213,58 @@ impl Grader<'_> {
             &self.root.join("crates/lesson-kit"),
             &stage.join("crates/lesson-kit"),
         )?;
-        Ok(())
+        stage::prune_lock(stage)
     }
-}
 
-/// An exclusive `flock` on `<target>/grade.lock`, released when dropped (or when the process dies).
-struct BuildLock {
-    _file: std::fs::File,
-}
+    /// How long one lesson's build may take (`COURSE_BUILD_TIMEOUT` seconds, else 300).
+    fn build_timeout(&self) -> Duration {
+        std::env::var("COURSE_BUILD_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map_or(stage::BUILD_TIMEOUT, Duration::from_secs)
+    }
 
-impl BuildLock {
-    fn take(target_dir: &Path) -> anyhow::Result<BuildLock> {
-        use std::os::fd::AsRawFd;
-        let path = target_dir.join("grade.lock");
-        let file = std::fs::File::create(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-        // SAFETY: flock on a descriptor we own; it blocks until the lock is free.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-            return Err(std::io::Error::last_os_error())
-                .context("cannot lock the grade target dir");
+    /// The compiled dependencies as the grader built them from its own lessons: built
+    /// and recorded once per target dir (and again when the grader's lock file or
+    /// manifests change), then checked after every submission's build.
+    fn dependencies(&self, private: &stage::Private) -> anyhow::Result<stage::Dependencies> {
+        let mut ours: Vec<String> = self.units.iter().map(|u| u.package.clone()).collect();
+        ours.push("lesson-kit".into());
+        let mut key = std::fs::read_to_string(self.root.join("Cargo.lock")).unwrap_or_default();
+        for unit in &self.units {
+            key.push_str(&std::fs::read_to_string(unit.dir.join("Cargo.toml")).unwrap_or_default());
         }
-        Ok(BuildLock { _file: file })
+        if let Some(known) = stage::Dependencies::load(private, &key)? {
+            return Ok(known);
+        }
+        // The grader's own lessons, built the way a submission's are, compile exactly the
+        // dependency artifacts the submissions will link against.
+        self.stage(self.root, &private.stage())?;
+        for unit in &self.units {
+            if let Err(message) =
+                stage::build_package(private, &unit.package, &self.target_dir, Duration::MAX)?
+            {
+                bail!(
+                    "the grader's own {} does not build:\n{message}",
+                    unit.package
+                );
+            }
+        }
+        let recorded = stage::Dependencies::record(private, &self.target_dir, &ours)?;
+        recorded.save(private, &key)?;
+        Ok(recorded)
     }
+}
+
+/// A fresh folder for one grade's binaries, readable by the user programs run as.
+fn bins_dir() -> anyhow::Result<tempfile::TempDir> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new()
+        .prefix("bins-")
+        .tempdir_in(crate::sandbox::private_root()?)
+        .context("cannot make a folder for the binaries")?;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))?;
+    Ok(dir)
 }
 
 /// The unit's folder relative to the grader's root, e.g. `lessons/03-multithreading`.

@@ -12,6 +12,7 @@ pub mod report;
 pub mod runner;
 pub mod sandbox;
 pub mod spec;
+pub mod stage;
 pub mod timeline;
 pub mod workspace;
 

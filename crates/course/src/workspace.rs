@@ -153,6 +153,9 @@ pub fn select<'a>(all: &'a [Unit], names: &[String]) -> anyhow::Result<Vec<&'a U
 pub struct Build {
     pub binaries: BTreeMap<String, PathBuf>,
     pub errors: BTreeMap<String, String>,
+    /// Cargo's own stderr (with `--quiet`, only what went wrong outside the compiler).
+    pub stderr: String,
+    pub success: bool,
 }
 
 /// Builds the binaries of `packages` in the workspace at `root` with one cargo call.
@@ -175,6 +178,15 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
     if let Some(dir) = target_dir {
         command.arg("--target-dir").arg(dir);
     }
+    let build = run_build(command)?;
+    if !build.success && build.errors.is_empty() {
+        bail!("cargo build failed:\n{}", build.stderr);
+    }
+    Ok(build)
+}
+
+/// Runs a prepared `cargo build --message-format=json` command and reads what it built.
+pub fn run_build(mut command: Command) -> anyhow::Result<Build> {
     let mut child = command.spawn().context("cannot run cargo build")?;
     let stdout = child.stdout.take().expect("piped stdout");
     let stderr = child.stderr.take().expect("piped stderr");
@@ -205,10 +217,8 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
         }
     }
     let status = child.wait().context("cargo build did not finish")?;
-    let stderr = stderr_reader.join().unwrap_or_default();
-    if !status.success() && build.errors.is_empty() {
-        bail!("cargo build failed:\n{stderr}");
-    }
+    build.stderr = stderr_reader.join().unwrap_or_default();
+    build.success = status.success();
     Ok(build)
 }
 

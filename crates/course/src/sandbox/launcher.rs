@@ -103,7 +103,7 @@ pub fn main(args: &[OsString]) -> i32 {
     }
     let deadline = policy
         .timeout_ms
-        .map(|ms| Instant::now() + Duration::from_millis(ms));
+        .and_then(|ms| Instant::now().checked_add(Duration::from_millis(ms)));
     loop {
         let signal = wait_signal(&signals, Duration::from_millis(20));
         if matches!(signal, libc::SIGTERM | libc::SIGINT | libc::SIGHUP) {

@@ -1,0 +1,424 @@
+//! The staging workspace a submission is built in, outside the grader's checkout, and its confined build.
+//!
+//! The stage holds the grader's own workspace manifest, `Cargo.lock`, lesson-kit
+//! and, for each lesson, the grader's own `Cargo.toml` (build scripts turned off)
+//! beside the student's sources. It sits in a grader-private folder (see
+//! [`sandbox::private_root`]), so cargo started there reads no `.cargo/config.toml`
+//! of the checkout, and the lock that serialises builds lives beside it, where no
+//! student code can write. Each lesson is built by cargo `--offline --locked` in
+//! the sandbox: it reads the toolchain, the registry and the stage, writes only the
+//! target dir and a scratch dir, has no network, and stops at a time limit.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+use crate::sandbox::{self, Policy};
+
+/// How long one lesson's build may take, by default. Not the run's limits: rustc must
+/// be free to build tokio, which takes over a minute on a small machine.
+pub const BUILD_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Processes a build may have alive at once (cargo, rustc per job, the linker).
+pub const BUILD_PROCESSES: usize = 256;
+
+/// The grader-private folder of one target dir: the stage, the lock and build scratch.
+pub struct Private {
+    pub dir: PathBuf,
+}
+
+impl Private {
+    /// The folder for `target_dir`, made if needed (mode 0700).
+    pub fn for_target(target_dir: &Path) -> anyhow::Result<Private> {
+        use std::os::unix::fs::PermissionsExt;
+        let canonical = target_dir
+            .canonicalize()
+            .unwrap_or_else(|_| target_dir.to_owned());
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        canonical.hash(&mut hasher);
+        let dir = sandbox::private_root()?.join(format!("build-{:016x}", hasher.finish()));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+        Ok(Private { dir })
+    }
+
+    pub fn stage(&self) -> PathBuf {
+        self.dir.join("stage")
+    }
+}
+
+/// The default target dir of a checkout's grading runs: outside the checkout.
+pub fn default_target_dir(root: &Path) -> anyhow::Result<PathBuf> {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_owned());
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    root.hash(&mut hasher);
+    Ok(sandbox::private_root()?.join(format!("target-{:016x}", hasher.finish())))
+}
+
+/// An exclusive `flock` on the private folder's `grade.lock`, released when dropped
+/// (or when the grader dies). Builds are time-limited, so no build holds it for long.
+pub struct BuildLock {
+    _file: std::fs::File,
+}
+
+impl BuildLock {
+    pub fn take(private: &Private) -> anyhow::Result<BuildLock> {
+        use std::os::fd::AsRawFd;
+        let path = private.dir.join("grade.lock");
+        let file = std::fs::File::create(&path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        // SAFETY: flock on a descriptor we own; it blocks until the lock is free.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(std::io::Error::last_os_error())
+                .context("cannot lock the grade target dir");
+        }
+        Ok(BuildLock { _file: file })
+    }
+}
+
+/// The grader's own manifest for a lesson, with build scripts off: a lesson's
+/// dependencies are the course's choice, and a build script is code run at build time.
+pub fn lesson_manifest(grader_manifest: &Path) -> anyhow::Result<String> {
+    let mut manifest: toml::Table = std::fs::read_to_string(grader_manifest)
+        .with_context(|| format!("cannot read {}", grader_manifest.display()))?
+        .parse()
+        .with_context(|| format!("{} does not parse", grader_manifest.display()))?;
+    let package = manifest
+        .get_mut("package")
+        .and_then(|p| p.as_table_mut())
+        .with_context(|| format!("{} has no [package]", grader_manifest.display()))?;
+    package.insert("build".into(), toml::Value::Boolean(false));
+    manifest.remove("build-dependencies");
+    Ok(manifest.to_string())
+}
+
+/// Trims the grader's `Cargo.lock` to the stage's members, so the sandboxed build can
+/// run `--locked`: the stage holds fewer packages than the checkout, and cargo would
+/// otherwise have to rewrite the lock. Pruning keeps every version the grader pinned,
+/// and reads nothing but the grader's own manifests.
+pub fn prune_lock(stage: &Path) -> anyhow::Result<()> {
+    let output = Command::new(cargo_program())
+        .current_dir(stage)
+        .args(["metadata", "--offline", "--format-version", "1"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .context("cannot run cargo metadata")?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata failed in the staging workspace {}:\n{}",
+            stage.display(),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}
+
+/// Where the toolchain is: rustup's and cargo's homes.
+fn toolchain_homes() -> (PathBuf, PathBuf) {
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "/root".into());
+    let rustup = std::env::var_os("RUSTUP_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".rustup"));
+    let cargo = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".cargo"));
+    (rustup, cargo)
+}
+
+/// The cargo to run: the one running us (`CARGO`), else the first on PATH.
+fn cargo_program() -> PathBuf {
+    std::env::var_os("CARGO")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "cargo".into())
+}
+
+/// What a sandboxed cargo build may read and write (found by trying: see the tests).
+fn build_policy(stage: &Path, target_dir: &Path, scratch: &Path, timeout: Duration) -> Policy {
+    let (rustup, cargo_home) = toolchain_homes();
+    let mut read = sandbox::system_reads();
+    read.push(stage.to_owned());
+    read.push(rustup);
+    // The registry and the tools, but not the whole of CARGO_HOME: it holds the
+    // crates.io token (credentials.toml), which `include_str!` could print.
+    for sub in ["registry", "git", "bin", "config.toml", "config"] {
+        read.push(cargo_home.join(sub));
+    }
+    // A cargo from outside rustup (a distro package) lives beside its rustc.
+    if let Some(toolchain) = cargo_program()
+        .canonicalize()
+        .ok()
+        .and_then(|c| c.parent().and_then(Path::parent).map(Path::to_owned))
+    {
+        read.push(toolchain);
+    }
+    let mut write = sandbox::system_writes();
+    write.push(target_dir.to_owned());
+    write.push(scratch.to_owned());
+    // Cargo locks the package cache even offline, and records what it used.
+    for lock in [".package-cache", ".package-cache-mutate", ".global-cache"] {
+        let path = cargo_home.join(lock);
+        if !path.exists() {
+            let _ = std::fs::File::create(&path);
+        }
+        write.push(path);
+    }
+    read.retain(|p| p.exists());
+    Policy {
+        read,
+        write,
+        landlock: true,
+        user: None,
+        memory_bytes: None,
+        cpu_seconds: None,
+        tasks: None,
+        max_processes: Some(BUILD_PROCESSES),
+        timeout_ms: Some(sandbox::millis(timeout)),
+        status_fd: None,
+    }
+}
+
+/// Builds one package of the stage confined; the path of its binary, or why there is none
+/// (the compiler's errors, a time limit, a process cap), for the student's report.
+pub fn build_package(
+    private: &Private,
+    package: &str,
+    target_dir: &Path,
+    timeout: Duration,
+) -> anyhow::Result<Result<PathBuf, String>> {
+    let stage = private.stage();
+    let scratch = sandbox::Scratch::new(&private.dir, None)?;
+    let mut command = match sandbox::launcher() {
+        Some(launcher) => {
+            let policy = build_policy(&stage, target_dir, scratch.path(), timeout);
+            sandbox::command(launcher, &policy, &cargo_program(), &[])
+        }
+        None => Command::new(cargo_program()),
+    };
+    sandbox::clean_env(&mut command, scratch.path());
+    let (rustup, cargo_home) = toolchain_homes();
+    command
+        .env("RUSTUP_HOME", rustup)
+        .env("CARGO_HOME", cargo_home);
+    for name in ["RUSTUP_TOOLCHAIN", "RUSTC", "CARGO_BUILD_JOBS"] {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    command
+        .current_dir(&stage)
+        .args([
+            "build",
+            "--offline",
+            "--locked",
+            "--quiet",
+            "--message-format=json",
+        ])
+        .arg("--package")
+        .arg(package)
+        .arg("--target-dir")
+        .arg(target_dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let started = Instant::now();
+    let build = crate::workspace::run_build(command)?;
+    let took = started.elapsed();
+    if let Some(binary) = build.binaries.get(package) {
+        return Ok(Ok(binary.clone()));
+    }
+    if let Some(errors) = build.errors.get(package) {
+        return Ok(Err(errors.clone()));
+    }
+    if took >= timeout {
+        return Ok(Err(format!(
+            "the build was stopped after {} s, its time limit (a build must not hang grading)",
+            timeout.as_secs()
+        )));
+    }
+    let errors: Vec<&String> = build.errors.values().collect();
+    Ok(Err(if errors.is_empty() {
+        format!("cargo build failed:\n{}", build.stderr)
+    } else {
+        errors.into_iter().cloned().collect::<Vec<_>>().join("\n")
+    }))
+}
+
+/// Fingerprints of every compiled dependency in a target dir, so a build that replaced
+/// one (and with it another student's program) is caught and undone.
+pub struct Dependencies {
+    files: BTreeMap<PathBuf, u64>,
+    backup: PathBuf,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedDependencies {
+    key: u64,
+    files: Vec<(PathBuf, u64)>,
+}
+
+fn key_hash(key: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A file's content hash.
+fn hash_file(path: &Path) -> std::io::Result<u64> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            return Ok(hasher.finish());
+        }
+        buf[..n].hash(&mut hasher);
+    }
+}
+
+/// Dependency artifacts: everything in `debug/deps` not made from one of `ours` (the
+/// lessons and exercises, whose names cargo writes with `_` for `-`).
+fn dependency_files(target_dir: &Path, ours: &[String]) -> Vec<PathBuf> {
+    let prefixes: Vec<String> = ours
+        .iter()
+        .flat_map(|p| {
+            let snake = p.replace('-', "_");
+            [format!("{snake}-"), format!("lib{snake}-"), format!("{p}-")]
+        })
+        .collect();
+    let Ok(dir) = std::fs::read_dir(target_dir.join("debug/deps")) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = dir
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !prefixes.iter().any(|p| name.starts_with(p.as_str()))
+        })
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    files
+}
+
+impl Dependencies {
+    /// Records (and backs up, into the private folder) the dependencies built so far.
+    pub fn record(
+        private: &Private,
+        target_dir: &Path,
+        ours: &[String],
+    ) -> anyhow::Result<Dependencies> {
+        let backup = private.dir.join("deps-backup");
+        if backup.exists() {
+            std::fs::remove_dir_all(&backup)?;
+        }
+        std::fs::create_dir_all(&backup)?;
+        let mut files = BTreeMap::new();
+        for path in dependency_files(target_dir, ours) {
+            let name = path.file_name().expect("a file in deps/");
+            std::fs::copy(&path, backup.join(name))
+                .with_context(|| format!("cannot back up {}", path.display()))?;
+            files.insert(path.clone(), hash_file(&path)?);
+        }
+        Ok(Dependencies { files, backup })
+    }
+
+    /// Puts back every recorded dependency that changed or vanished; says which.
+    pub fn restore(&self) -> anyhow::Result<Vec<PathBuf>> {
+        let mut restored = Vec::new();
+        for (path, hash) in &self.files {
+            if hash_file(path).ok() != Some(*hash) {
+                let name = path.file_name().expect("a file in deps/");
+                let _ = std::fs::remove_file(path);
+                std::fs::copy(self.backup.join(name), path)
+                    .with_context(|| format!("cannot restore {}", path.display()))?;
+                restored.push(path.clone());
+            }
+        }
+        Ok(restored)
+    }
+
+    /// What was recorded for this target dir, if it was recorded under the same `key`
+    /// (the grader's lock file and manifests): a changed course rebuilds and records again.
+    pub fn load(private: &Private, key: &str) -> anyhow::Result<Option<Dependencies>> {
+        let path = private.dir.join("deps.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(None);
+        };
+        let saved: SavedDependencies = match serde_json::from_str(&text) {
+            Ok(saved) => saved,
+            Err(_) => return Ok(None),
+        };
+        if saved.key != key_hash(key) || saved.files.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Dependencies {
+            files: saved.files.into_iter().collect(),
+            backup: private.dir.join("deps-backup"),
+        }))
+    }
+
+    pub fn save(&self, private: &Private, key: &str) -> anyhow::Result<()> {
+        let saved = SavedDependencies {
+            key: key_hash(key),
+            files: self.files.iter().map(|(p, h)| (p.clone(), *h)).collect(),
+        };
+        crate::report::write_atomically(
+            &private.dir.join("deps.json"),
+            serde_json::to_string(&saved)?.as_bytes(),
+        )
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Refuses a target dir inside the grader's checkout only when cargo would read the
+/// checkout's config from it; a target dir is just written to, so it may sit anywhere.
+pub fn check_stage_outside(root: &Path, private: &Private) -> anyhow::Result<()> {
+    let root = root.canonicalize()?;
+    if private.stage().starts_with(&root) {
+        bail!(
+            "the staging folder {} is inside the course checkout {}; set TMPDIR outside it",
+            private.stage().display(),
+            root.display()
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_graders_lesson_manifest_turns_build_scripts_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("Cargo.toml");
+        std::fs::write(
+            &path,
+            "[package]\nname = \"lesson-x\"\nbuild = \"build.rs\"\n\n[build-dependencies]\ncc = \"1\"\n",
+        )
+        .unwrap();
+        let text = lesson_manifest(&path).unwrap();
+        let manifest: toml::Table = text.parse().unwrap();
+        assert_eq!(manifest["package"]["build"], toml::Value::Boolean(false));
+        assert!(!manifest.contains_key("build-dependencies"));
+    }
+}
