@@ -132,6 +132,7 @@ fn print_grade(grade: &Grade) {
         ));
     }
     print!("{}", report::fence_for_ci(&text));
+    println!("{}", course::sandbox::summary(&grade.protections));
 }
 
 fn write_reports(grade: &Grade, json: Option<&Path>, junit: Option<&Path>) -> anyhow::Result<()> {

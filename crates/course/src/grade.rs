@@ -42,6 +42,8 @@ pub struct Grade {
     pub tests: Vec<Test>,
     pub build_time: Duration,
     pub run_time: Duration,
+    /// What protected the grader from this submission, and what was missing.
+    pub protections: Vec<crate::sandbox::Protection>,
 }
 
 impl Grade {
@@ -99,7 +101,7 @@ impl Grader<'_> {
         // fixed place, filled and built under a lock, is always the submission's own.
         let lock = stage::BuildLock::take(&private)?;
         let dependencies = self.dependencies(&private)?;
-        dependencies.restore()?;
+        dependencies.restore(&private)?;
         self.stage(submission, &private.stage())?;
         for unit in &self.units {
             let folder = unit_folder(self.root, unit)?;
@@ -128,7 +130,7 @@ impl Grader<'_> {
             binaries.push(outcome);
         }
         // One student's build must not leave anything that changes another's grade.
-        let restored = dependencies.restore()?;
+        let restored = dependencies.restore(&private)?;
         if !restored.is_empty() {
             eprintln!(
                 "warning: building {} changed {} compiled dependencies; they were restored",
@@ -172,6 +174,7 @@ impl Grader<'_> {
             tests,
             build_time,
             run_time: ran.elapsed(),
+            protections: crate::sandbox::protections(),
         })
     }
 
@@ -224,35 +227,45 @@ impl Grader<'_> {
             .map_or(stage::BUILD_TIMEOUT, Duration::from_secs)
     }
 
-    /// The compiled dependencies as the grader built them from its own lessons: built
-    /// and recorded once per target dir (and again when the grader's lock file or
-    /// manifests change), then checked after every submission's build.
+    /// The compiled dependencies as the grader built them from its own lessons: each
+    /// unit's are built and recorded once per target dir (again when the grader's lock
+    /// file or that unit's manifest changes), then checked after every submission's build.
     fn dependencies(&self, private: &stage::Private) -> anyhow::Result<stage::Dependencies> {
-        let mut ours: Vec<String> = self.units.iter().map(|u| u.package.clone()).collect();
-        ours.push("lesson-kit".into());
-        let mut key = std::fs::read_to_string(self.root.join("Cargo.lock")).unwrap_or_default();
-        for unit in &self.units {
-            key.push_str(&std::fs::read_to_string(unit.dir.join("Cargo.toml")).unwrap_or_default());
+        let lock_path = self.root.join("Cargo.lock");
+        let lock = std::fs::read_to_string(&lock_path).unwrap_or_default();
+        let mut dependencies = stage::Dependencies::load(private, &lock);
+        let units: Vec<(&str, String)> = self
+            .units
+            .iter()
+            .map(|u| {
+                let manifest =
+                    std::fs::read_to_string(u.dir.join("Cargo.toml")).unwrap_or_default();
+                (u.package.as_str(), manifest)
+            })
+            .collect();
+        let missing = dependencies.missing(&units);
+        if missing.is_empty() {
+            return Ok(dependencies);
         }
-        if let Some(known) = stage::Dependencies::load(private, &key)? {
-            return Ok(known);
-        }
-        // The grader's own lessons, built the way a submission's are, compile exactly the
-        // dependency artifacts the submissions will link against.
+        // Whatever an earlier build left is undone first, then the grader's own lessons,
+        // built the way a submission's are, compile exactly the dependency artifacts the
+        // submissions will link against.
+        dependencies.restore(private)?;
         self.stage(self.root, &private.stage())?;
-        for unit in &self.units {
+        for package in missing {
             if let Err(message) =
-                stage::build_package(private, &unit.package, &self.target_dir, Duration::MAX)?
+                stage::build_package(private, package, &self.target_dir, Duration::MAX)?
             {
-                bail!(
-                    "the grader's own {} does not build:\n{message}",
-                    unit.package
-                );
+                bail!("the grader's own {package} does not build:\n{message}");
             }
         }
-        let recorded = stage::Dependencies::record(private, &self.target_dir, &ours)?;
-        recorded.save(private, &key)?;
-        Ok(recorded)
+        dependencies.record(
+            private,
+            &self.target_dir,
+            &stage::registry_crates(&lock_path),
+            &units,
+        )?;
+        Ok(dependencies)
     }
 }
 

@@ -253,25 +253,25 @@ pub fn build_package(
 }
 
 /// Fingerprints of every compiled dependency in a target dir, so a build that replaced
-/// one (and with it another student's program) is caught and undone.
+/// one (and with it another student's program) is caught and undone. Kept in the
+/// private folder, beside a copy of each file, where no build can write.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct Dependencies {
-    files: BTreeMap<PathBuf, u64>,
-    backup: PathBuf,
-}
-
-#[derive(serde::Serialize, serde::Deserialize)]
-struct SavedDependencies {
+    /// Hash of the grader's `Cargo.lock`: another lock file starts a new record.
     key: u64,
-    files: Vec<(PathBuf, u64)>,
+    /// The units whose dependencies the grader built itself, with their manifests' hashes.
+    units: BTreeMap<String, u64>,
+    files: BTreeMap<PathBuf, u64>,
 }
 
-fn key_hash(key: &str) -> u64 {
+fn hash_text(text: &str) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    key.hash(&mut hasher);
+    text.hash(&mut hasher);
     hasher.finish()
 }
 
-/// A file's content hash.
+/// A file's content hash (std's SipHash: builds run no student code, so the risk is a
+/// damaged file, not a crafted collision).
 fn hash_file(path: &Path) -> std::io::Result<u64> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
@@ -286,16 +286,27 @@ fn hash_file(path: &Path) -> std::io::Result<u64> {
     }
 }
 
-/// Dependency artifacts: everything in `debug/deps` not made from one of `ours` (the
-/// lessons and exercises, whose names cargo writes with `_` for `-`).
-fn dependency_files(target_dir: &Path, ours: &[String]) -> Vec<PathBuf> {
-    let prefixes: Vec<String> = ours
-        .iter()
-        .flat_map(|p| {
-            let snake = p.replace('-', "_");
-            [format!("{snake}-"), format!("lib{snake}-"), format!("{p}-")]
-        })
-        .collect();
+/// The crates of a lock file that come from a registry or git: the dependencies.
+pub fn registry_crates(lock: &Path) -> Vec<String> {
+    let Ok(table) = std::fs::read_to_string(lock)
+        .unwrap_or_default()
+        .parse::<toml::Table>()
+    else {
+        return Vec::new();
+    };
+    table
+        .get("package")
+        .and_then(|p| p.as_array())
+        .into_iter()
+        .flatten()
+        .filter(|p| p.get("source").is_some())
+        .filter_map(|p| p.get("name")?.as_str().map(|n| n.replace('-', "_")))
+        .collect()
+}
+
+/// The artifacts of `crates` in `<target>/debug/deps` (cargo names them `lib<crate>-<hash>.*`,
+/// or `<crate>-<hash>.*` for build outputs).
+fn dependency_files(target_dir: &Path, crates: &[String]) -> Vec<PathBuf> {
     let Ok(dir) = std::fs::read_dir(target_dir.join("debug/deps")) else {
         return Vec::new();
     };
@@ -304,7 +315,9 @@ fn dependency_files(target_dir: &Path, ours: &[String]) -> Vec<PathBuf> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
-            !prefixes.iter().any(|p| name.starts_with(p.as_str()))
+            let stem = name.strip_prefix("lib").unwrap_or(&name);
+            stem.rsplit_once('-')
+                .is_some_and(|(krate, _)| crates.iter().any(|c| c == krate))
         })
         .map(|e| e.path())
         .collect();
@@ -313,71 +326,81 @@ fn dependency_files(target_dir: &Path, ours: &[String]) -> Vec<PathBuf> {
 }
 
 impl Dependencies {
-    /// Records (and backs up, into the private folder) the dependencies built so far.
+    fn record_path(private: &Private) -> PathBuf {
+        private.dir.join("deps.json")
+    }
+
+    fn backup(private: &Private) -> PathBuf {
+        private.dir.join("deps-backup")
+    }
+
+    /// What was recorded for this target dir under the grader's current `lock` file.
+    pub fn load(private: &Private, lock: &str) -> Dependencies {
+        let key = hash_text(lock);
+        std::fs::read_to_string(Self::record_path(private))
+            .ok()
+            .and_then(|text| serde_json::from_str::<Dependencies>(&text).ok())
+            .filter(|d| d.key == key)
+            .unwrap_or(Dependencies {
+                key,
+                ..Dependencies::default()
+            })
+    }
+
+    /// The units (name, manifest) whose dependencies the grader has not built itself yet.
+    pub fn missing<'a>(&self, units: &[(&'a str, String)]) -> Vec<&'a str> {
+        units
+            .iter()
+            .filter(|(name, manifest)| self.units.get(*name) != Some(&hash_text(manifest)))
+            .map(|(name, _)| *name)
+            .collect()
+    }
+
+    /// Records (and backs up) every dependency artifact now in the target dir, right
+    /// after the grader's own build of `units`.
     pub fn record(
+        &mut self,
         private: &Private,
         target_dir: &Path,
-        ours: &[String],
-    ) -> anyhow::Result<Dependencies> {
-        let backup = private.dir.join("deps-backup");
-        if backup.exists() {
-            std::fs::remove_dir_all(&backup)?;
-        }
+        crates: &[String],
+        units: &[(&str, String)],
+    ) -> anyhow::Result<()> {
+        let backup = Self::backup(private);
         std::fs::create_dir_all(&backup)?;
         let mut files = BTreeMap::new();
-        for path in dependency_files(target_dir, ours) {
+        for path in dependency_files(target_dir, crates) {
+            let hash = hash_file(&path)?;
             let name = path.file_name().expect("a file in deps/");
-            std::fs::copy(&path, backup.join(name))
-                .with_context(|| format!("cannot back up {}", path.display()))?;
-            files.insert(path.clone(), hash_file(&path)?);
+            if self.files.get(&path) != Some(&hash) || !backup.join(name).exists() {
+                std::fs::copy(&path, backup.join(name))
+                    .with_context(|| format!("cannot back up {}", path.display()))?;
+            }
+            files.insert(path, hash);
         }
-        Ok(Dependencies { files, backup })
+        self.files = files;
+        for (name, manifest) in units {
+            self.units.insert((*name).to_owned(), hash_text(manifest));
+        }
+        crate::report::write_atomically(
+            &Self::record_path(private),
+            serde_json::to_string(self)?.as_bytes(),
+        )
     }
 
     /// Puts back every recorded dependency that changed or vanished; says which.
-    pub fn restore(&self) -> anyhow::Result<Vec<PathBuf>> {
+    pub fn restore(&self, private: &Private) -> anyhow::Result<Vec<PathBuf>> {
+        let backup = Self::backup(private);
         let mut restored = Vec::new();
         for (path, hash) in &self.files {
             if hash_file(path).ok() != Some(*hash) {
                 let name = path.file_name().expect("a file in deps/");
                 let _ = std::fs::remove_file(path);
-                std::fs::copy(self.backup.join(name), path)
+                std::fs::copy(backup.join(name), path)
                     .with_context(|| format!("cannot restore {}", path.display()))?;
                 restored.push(path.clone());
             }
         }
         Ok(restored)
-    }
-
-    /// What was recorded for this target dir, if it was recorded under the same `key`
-    /// (the grader's lock file and manifests): a changed course rebuilds and records again.
-    pub fn load(private: &Private, key: &str) -> anyhow::Result<Option<Dependencies>> {
-        let path = private.dir.join("deps.json");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            return Ok(None);
-        };
-        let saved: SavedDependencies = match serde_json::from_str(&text) {
-            Ok(saved) => saved,
-            Err(_) => return Ok(None),
-        };
-        if saved.key != key_hash(key) || saved.files.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(Dependencies {
-            files: saved.files.into_iter().collect(),
-            backup: private.dir.join("deps-backup"),
-        }))
-    }
-
-    pub fn save(&self, private: &Private, key: &str) -> anyhow::Result<()> {
-        let saved = SavedDependencies {
-            key: key_hash(key),
-            files: self.files.iter().map(|(p, h)| (p.clone(), *h)).collect(),
-        };
-        crate::report::write_atomically(
-            &private.dir.join("deps.json"),
-            serde_json::to_string(&saved)?.as_bytes(),
-        )
     }
 
     pub fn len(&self) -> usize {
