@@ -10,6 +10,8 @@ mod grade;
 mod lessons;
 /// The Python originals, judged against the same specs as their translations.
 mod originals;
+/// Hostile submissions: the sandbox holds against each attack, at build time and at run time.
+mod sandbox;
 /// House rules that hold for every file: headers, dependencies, one source of truth.
 mod tidy;
 /// `cargo xtask` end to end: list, check of broken and hanging copies, bad specs.

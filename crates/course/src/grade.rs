@@ -101,7 +101,14 @@ impl Grader<'_> {
         // fixed place, filled and built under a lock, is always the submission's own.
         let lock = stage::BuildLock::take(&private)?;
         let dependencies = self.dependencies(&private)?;
-        dependencies.restore(&private)?;
+        let restored = dependencies.restore(&private)?;
+        if !restored.is_empty() {
+            eprintln!(
+                "warning: {} compiled dependencies in {} had changed since the grader built them; they were restored",
+                restored.len(),
+                self.target_dir.display()
+            );
+        }
         self.stage(submission, &private.stage())?;
         for unit in &self.units {
             let folder = unit_folder(self.root, unit)?;

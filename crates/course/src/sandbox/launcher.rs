@@ -152,7 +152,9 @@ fn confine_and_exec(
             set_limit(libc::RLIMIT_AS, bytes);
         }
         if let Some(seconds) = policy.cpu_seconds {
-            set_limit(libc::RLIMIT_CPU, seconds);
+            // The soft limit sends SIGXCPU, which names the cause; the hard limit, a
+            // second later, SIGKILL for a program that catches it.
+            set_limits(libc::RLIMIT_CPU, seconds, seconds + 1);
         }
     }
     if let Some(uid) = policy.user {
@@ -228,9 +230,14 @@ impl Reporter {
 }
 
 unsafe fn set_limit(resource: libc::__rlimit_resource_t, value: u64) {
+    // SAFETY: as the caller's.
+    unsafe { set_limits(resource, value, value) }
+}
+
+unsafe fn set_limits(resource: libc::__rlimit_resource_t, soft: u64, hard: u64) {
     let limit = libc::rlimit {
-        rlim_cur: value as libc::rlim_t,
-        rlim_max: value as libc::rlim_t,
+        rlim_cur: soft as libc::rlim_t,
+        rlim_max: hard as libc::rlim_t,
     };
     // SAFETY: the caller passes a valid resource.
     unsafe { libc::setrlimit(resource, &limit) };
