@@ -584,3 +584,110 @@ fn a_program_writes_only_its_scratch_dir() {
     assert!(!Path::new(&target).exists(), "{run:?}");
     assert!(run.stdout().contains("scratch"), "{run:?}");
 }
+
+// ---- Gradescope, for real --------------------------------------------------------------
+
+/// Copies `from` into `to` (no target/ or .git), as the autograder zip would hold it.
+fn copy_course_into(to: &Path) {
+    let copy = support::copy_of_course();
+    std::fs::rename(copy.path(), to)
+        .or_else(|_| {
+            std::process::Command::new("cp")
+                .arg("-a")
+                .arg(copy.path())
+                .arg(to)
+                .status()
+                .map(|_| ())
+        })
+        .unwrap();
+}
+
+#[test]
+fn gradescope_reads_back_the_graders_own_results() {
+    // Gradescope runs setup.sh and run_autograder as root with /autograder laid out;
+    // here that layout is bind-mounted at /autograder in a private mount namespace.
+    if !course::sandbox::is_root() {
+        eprintln!("skipped: Gradescope runs as root, and so must this test");
+        return;
+    }
+    let layout = tempfile::tempdir().unwrap();
+    let ag = layout.path();
+    std::fs::create_dir_all(ag.join("source")).unwrap();
+    copy_course_into(&ag.join("source/course"));
+    for script in ["setup.sh", "run_autograder"] {
+        std::fs::copy(
+            support::root().join("docs/grading/gradescope").join(script),
+            ag.join("source").join(script),
+        )
+        .unwrap();
+    }
+    // The hostile submission writes the results file Gradescope reads, directly (the
+    // 2019 attack), then kills every ancestor.
+    let s = attacking(
+        r##"
+fn attack() {
+    let fake = r#"{"score": 1000, "tests": []}"#;
+    println!("forge: {:?}", std::fs::write("/autograder/results/results.json", fake));
+    println!("source: {:?}", std::fs::read_dir("/autograder/source").map(|d| d.count()));
+    let mut pid = std::os::unix::process::parent_id();
+    while pid > 1 {
+        let _ = std::process::Command::new("kill").args(["-9", &pid.to_string()]).status();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        pid = stat.rsplit(')').next().and_then(|r| r.split_whitespace().nth(1)).and_then(|p| p.parse().ok()).unwrap_or(1);
+    }
+}
+"##,
+    );
+    std::process::Command::new("cp")
+        .arg("-a")
+        .arg(s.path())
+        .arg(ag.join("submission"))
+        .status()
+        .unwrap();
+    std::fs::create_dir_all(ag.join("results")).unwrap();
+    // A warm target dir kept between test runs stands in for the image setup.sh built.
+    let warm = support::root().join("target/it-gradescope");
+    std::fs::create_dir_all(warm.join("autograder-target")).unwrap();
+    std::fs::create_dir_all(ag.join("target")).unwrap();
+    std::fs::create_dir_all("/autograder").unwrap();
+    let script = format!(
+        "set -e; mount --bind {layout} /autograder; mount --bind {target} /autograder/target; \
+         bash /autograder/source/setup.sh; bash /autograder/source/run_autograder",
+        layout = ag.display(),
+        target = warm.join("autograder-target").display(),
+    );
+    let marker = support::unique_marker();
+    Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "bash", "-c", &script])
+        .env("COURSE_TEST_MARKER", &marker)
+        // The grader's own build is shared between runs of this test, so it compiles once.
+        .env("CARGO_TARGET_DIR", warm.join("grader-target"))
+        .timeout(Duration::from_secs(1800))
+        .assert()
+        .success();
+    assert_eq!(support::processes_with_env(&marker), Vec::<i32>::new());
+    let json: Value = serde_json::from_str(
+        &std::fs::read_to_string(ag.join("results/results.json")).expect("results.json"),
+    )
+    .expect("Gradescope reads JSON");
+    assert_ne!(json["score"], 1000, "{json}");
+    let tests = json["tests"].as_array().unwrap();
+    assert!(tests.len() > 8, "every lesson is graded: {json}");
+    for t in tests {
+        let name = t["name"].as_str().unwrap();
+        if name.starts_with(&format!("{ATTACKER}:")) {
+            assert_eq!(t["status"], "failed", "{t}");
+        } else {
+            assert_eq!(t["status"], "passed", "{t}");
+        }
+    }
+    assert!(
+        json["output"]
+            .as_str()
+            .unwrap()
+            .contains("sandbox: filesystem")
+    );
+    for canary in canaries() {
+        assert!(!json.to_string().contains(&canary));
+    }
+}

@@ -4,6 +4,7 @@
 //! this crate, so a lesson is judged the same way wherever it runs.
 
 pub mod check;
+pub mod classroom;
 pub mod exercise;
 pub mod explain;
 pub mod grade;

@@ -426,6 +426,32 @@ pub fn check_stage_outside(root: &Path, private: &Private) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Refuses a report path where student builds write (the target dir) or where the
+/// grader keeps its private folders: a report must never sit where student code could
+/// pre-create or replace it.
+pub fn check_report_path(report: &Path, target_dir: &Path) -> anyhow::Result<()> {
+    let resolve = |p: &Path| {
+        let parent = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        parent.canonicalize().unwrap_or_else(|_| parent.to_owned())
+    };
+    let folder = resolve(report);
+    let target = target_dir
+        .canonicalize()
+        .unwrap_or_else(|_| target_dir.to_owned());
+    let private = sandbox::private_root()?;
+    if folder.starts_with(&target) || folder.starts_with(&private) {
+        bail!(
+            "the report {} would sit in {}, where student builds write; write it somewhere else",
+            report.display(),
+            folder.display()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
