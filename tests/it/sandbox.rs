@@ -691,3 +691,54 @@ fn attack() {
         assert!(!json.to_string().contains(&canary));
     }
 }
+
+#[test]
+fn a_grader_that_is_not_root_still_confines_the_program() {
+    // Landlock needs no privilege: the launcher started as uid 65534 (as a grader run by
+    // an ordinary user would be) still keeps the program to its scratch dir, off the
+    // network, and kills what it leaves behind.
+    if !course::sandbox::is_root() {
+        eprintln!("skipped: needs root to start the launcher as another user");
+        return;
+    }
+    let scratch = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    for dir in [scratch.path(), outside.path()] {
+        std::fs::set_permissions(dir, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    }
+    let net = listener();
+    let port = net.local_addr().unwrap().port();
+    let marker = format!("unprivileged-{}", support::unique_marker());
+    let mut write = course::sandbox::system_writes();
+    write.push(scratch.path().to_owned());
+    let policy = course::sandbox::Policy {
+        read: course::sandbox::system_reads(),
+        write,
+        landlock: true,
+        timeout_ms: Some(60_000),
+        ..Default::default()
+    };
+    let script = format!(
+        "id -u; echo x > {outside}/written; echo mine > {scratch}/mine && echo wrote-scratch; \
+         python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", {port}))' 2>/dev/null || echo no-network; \
+         setsid -f sh -c 'while :; do sleep 1; done # {marker}'; exit 3",
+        outside = outside.path().display(),
+        scratch = scratch.path().display(),
+    );
+    let out = Command::new("setpriv")
+        .args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+        .arg(support::binary("xtask"))
+        .arg("__sandbox")
+        .arg(serde_json::to_string(&policy).unwrap())
+        .args(["/bin/sh", "-c", &script])
+        .timeout(Duration::from_secs(120))
+        .assert()
+        .code(3)
+        .get_output()
+        .clone();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout, "65534\nwrote-scratch\nno-network\n", "{out:?}");
+    assert!(!outside.path().join("written").exists());
+    assert_no_connection(&net);
+    assert_eq!(support::processes_mentioning(&marker), Vec::<i32>::new());
+}

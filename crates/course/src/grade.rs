@@ -258,6 +258,7 @@ impl Grader<'_> {
         // built the way a submission's are, compile exactly the dependency artifacts the
         // submissions will link against.
         dependencies.restore(private)?;
+        stage::fetch(self.root)?;
         self.stage(self.root, &private.stage())?;
         for package in missing {
             if let Err(message) =
