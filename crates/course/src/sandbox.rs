@@ -38,6 +38,8 @@ pub struct Policy {
     pub cpu_seconds: Option<u64>,
     /// Tasks (processes and threads) the tree may add for its uid, through RLIMIT_NPROC.
     pub tasks: Option<u64>,
+    /// RLIMIT_FSIZE, bytes: the largest file it may write.
+    pub file_bytes: Option<u64>,
     /// Processes alive at once in the tree; past that the launcher stops everything.
     pub max_processes: Option<usize>,
     /// Wall-clock limit in milliseconds; past that the launcher stops everything.
@@ -53,6 +55,9 @@ pub const UNPRIVILEGED: u32 = 65534;
 /// Tasks (threads count) a run may add for its uid: tokio's blocking pool alone may
 /// reach 512, and the lessons' own threads come on top.
 pub const TASKS_PER_RUN: u64 = 1024;
+
+/// The largest file a program may write in its scratch dir.
+pub const FILE_BYTES: u64 = 64 << 20;
 
 /// How the grader starts the launcher: a program and the arguments before the policy.
 #[derive(Debug, Clone)]
@@ -225,7 +230,16 @@ pub fn system_reads() -> Vec<PathBuf> {
         "/lib64",
         "/bin",
         "/sbin",
-        "/etc",
+        // Of /etc only what the loader, the C toolchain and the clock need: not
+        // /etc/shadow, which a build running as root could `include_str!`.
+        "/etc/ld.so.cache",
+        "/etc/ld.so.conf",
+        "/etc/ld.so.conf.d",
+        "/etc/alternatives",
+        "/etc/localtime",
+        "/etc/passwd",
+        "/etc/group",
+        "/etc/nsswitch.conf",
         "/proc",
         "/sys/devices/system/cpu",
         "/sys/fs/cgroup",
@@ -372,6 +386,8 @@ impl RunJail {
             memory_bytes: Some(limits.max_memory_mb.saturating_mul(1024 * 1024)),
             cpu_seconds: Some(limits.max_cpu_seconds),
             tasks: Some(TASKS_PER_RUN.max(u64::from(limits.max_processes))),
+            // A lesson writes no files; a program filling the disk stops at this size.
+            file_bytes: Some(FILE_BYTES),
             max_processes: Some(limits.max_processes as usize),
             // A backstop only: the runner stops the run at its own timeout.
             timeout_ms: Some(millis(options.timeout + Duration::from_secs(30))),
@@ -431,6 +447,7 @@ mod tests {
             memory_bytes: Some(1 << 30),
             cpu_seconds: Some(10),
             tasks: Some(100),
+            file_bytes: Some(1 << 20),
             max_processes: Some(64),
             timeout_ms: Some(1000),
             status_fd: Some(3),

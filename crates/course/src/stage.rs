@@ -205,6 +205,7 @@ fn build_policy(stage: &Path, target_dir: &Path, scratch: &Path, timeout: Durati
         memory_bytes: None,
         cpu_seconds: None,
         tasks: None,
+        file_bytes: None,
         max_processes: Some(BUILD_PROCESSES),
         timeout_ms: Some(sandbox::millis(timeout)),
         status_fd: None,
@@ -220,6 +221,7 @@ pub fn build_package(
     timeout: Duration,
 ) -> anyhow::Result<Result<PathBuf, String>> {
     let stage = private.stage();
+    refuse_foreign_config(&stage)?;
     let scratch = sandbox::Scratch::new(&private.dir, None)?;
     let mut command = match sandbox::launcher() {
         Some(launcher) => {
@@ -435,6 +437,22 @@ impl Dependencies {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+}
+
+/// Cargo reads `.cargo/config.toml` in every folder above its working directory, and a
+/// config can name a `rustc-wrapper` to run. The stage's own folders are the grader's;
+/// anything above (`/tmp/.cargo`, which any local user could create) is refused.
+fn refuse_foreign_config(stage: &Path) -> anyhow::Result<()> {
+    for folder in stage.ancestors().skip(1) {
+        let config = folder.join(".cargo");
+        if config.exists() {
+            bail!(
+                "{} exists, and cargo would read it while building submissions; remove it",
+                config.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a target dir inside the grader's checkout only when cargo would read the

@@ -151,6 +151,9 @@ fn confine_and_exec(
         if let Some(bytes) = policy.memory_bytes {
             set_limit(libc::RLIMIT_AS, bytes);
         }
+        if let Some(bytes) = policy.file_bytes {
+            set_limit(libc::RLIMIT_FSIZE, bytes);
+        }
         if let Some(seconds) = policy.cpu_seconds {
             // The soft limit sends SIGXCPU, which names the cause; the hard limit, a
             // second later, SIGKILL for a program that catches it.
