@@ -315,7 +315,7 @@ fn a_memory_flood_is_stopped_by_the_memory_limit() {
 fn attack() {
     let mut hoard: Vec<Vec<u8>> = Vec::new();
     loop {
-        hoard.push(vec![1u8; 256 << 20]);
+        hoard.push(vec![0u8; 256 << 20]);
     }
 }
 "#,
@@ -454,10 +454,24 @@ fn grade_hostile_without_landlock(s: &Submission) -> Value {
 
 #[test]
 fn a_dependency_changed_between_students_is_restored() {
-    let target = grade_target_dir();
-    // Warm the record, then damage one recorded dependency as a hostile build might.
+    // A target dir of its own, so no other test's grading restores the file first.
+    let target = support::root().join("target/it-sandbox-deps");
     let s = Submission::new();
-    let _ = grade_hostile(&s, &["lesson-asyncio"], &[]);
+    let grade = || {
+        Command::new(support::binary("xtask"))
+            .args(["grade", "lesson-asyncio", "--submission"])
+            .arg(s.path())
+            .arg("--target-dir")
+            .arg(&target)
+            .timeout(Duration::from_secs(900))
+            .assert()
+            .success()
+            .get_output()
+            .clone()
+    };
+    // The first grade builds and records the dependencies; then one is damaged, as a
+    // hostile build in the shared target dir might.
+    grade();
     let private = course::stage::Private::for_target(&target).unwrap();
     let record: Value =
         serde_json::from_str(&std::fs::read_to_string(private.dir.join("deps.json")).unwrap())
@@ -471,19 +485,11 @@ fn a_dependency_changed_between_students_is_restored() {
         .clone();
     let before = std::fs::read(&victim).unwrap();
     std::fs::write(&victim, b"replaced by another student's build").unwrap();
-    let out = Command::new(support::binary("xtask"))
-        .args(["grade", "lesson-asyncio", "--submission"])
-        .arg(s.path())
-        .arg("--target-dir")
-        .arg(&target)
-        .timeout(Duration::from_secs(900))
-        .assert()
-        .success()
-        .get_output()
-        .clone();
+    let out = grade();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("were restored"), "{stderr}");
     assert_eq!(std::fs::read(&victim).unwrap(), before);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("total  "));
 }
 
 // ---- the engine: limits and the uid, without a build ---------------------------------

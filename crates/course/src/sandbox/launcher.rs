@@ -17,6 +17,8 @@ use super::{Policy, rules};
 /// What the launcher tells the grader on `status_fd`, one line each.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Report {
+    /// The program's pid, once forked: the launcher itself is not the program.
+    Started(i32),
     /// Processes still running when the program itself exited (all killed since).
     Left(usize),
     /// The tree reached this many processes at once, past its cap; all were killed.
@@ -30,6 +32,7 @@ pub enum Report {
 impl Report {
     fn line(&self) -> String {
         match self {
+            Report::Started(pid) => format!("pid {pid}\n"),
             Report::Left(n) => format!("left {n}\n"),
             Report::Processes(n) => format!("processes {n}\n"),
             Report::TimedOut => "timeout\n".into(),
@@ -43,6 +46,7 @@ impl Report {
             .filter_map(|line| {
                 let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
                 match word {
+                    "pid" => rest.parse().ok().map(Report::Started),
                     "left" => rest.parse().ok().map(Report::Left),
                     "processes" => rest.parse().ok().map(Report::Processes),
                     "timeout" => Some(Report::TimedOut),
@@ -101,6 +105,7 @@ pub fn main(args: &[OsString]) -> i32 {
         // SAFETY: leave the forked child without running the parent's destructors.
         unsafe { libc::_exit(127) };
     }
+    reporter.send(&Report::Started(child));
     let deadline = policy
         .timeout_ms
         .and_then(|ms| Instant::now().checked_add(Duration::from_millis(ms)));
@@ -386,6 +391,7 @@ mod tests {
     #[test]
     fn reports_read_back_as_written() {
         let all = [
+            Report::Started(41),
             Report::Left(2),
             Report::Processes(70),
             Report::TimedOut,
@@ -395,6 +401,7 @@ mod tests {
         assert_eq!(
             Report::parse(&text),
             [
+                Report::Started(41),
                 Report::Left(2),
                 Report::Processes(70),
                 Report::TimedOut,
