@@ -109,8 +109,11 @@ pub fn main(args: &[OsString]) -> i32 {
     let deadline = policy
         .timeout_ms
         .and_then(|ms| Instant::now().checked_add(Duration::from_millis(ms)));
+    let mut last_count = Instant::now();
     loop {
-        let signal = wait_signal(&signals, Duration::from_millis(20));
+        // SIGCHLD wakes it at once; the rest (process cap, deadline) is checked ten
+        // times a second, so the walk of /proc costs the program little CPU.
+        let signal = wait_signal(&signals, Duration::from_millis(100));
         if matches!(signal, libc::SIGTERM | libc::SIGINT | libc::SIGHUP) {
             kill_tree(me);
             die_by(libc::SIGKILL);
@@ -123,7 +126,10 @@ pub fn main(args: &[OsString]) -> i32 {
             drop(reporter);
             mirror(status);
         }
-        if let Some(max) = policy.max_processes {
+        if let Some(max) = policy.max_processes
+            && last_count.elapsed() >= Duration::from_millis(100)
+        {
+            last_count = Instant::now();
             let n = alive(&descendants(me));
             if n > max {
                 kill_tree(me);
