@@ -66,6 +66,8 @@ struct Outcome {
     stdout: String,
     json: Value,
     junit: String,
+    /// GitHub Classroom's payload, decoded.
+    classroom: Value,
 }
 
 impl Outcome {
@@ -79,7 +81,10 @@ impl Outcome {
     }
 
     fn text(&self) -> String {
-        format!("{}\n{}\n{}", self.stdout, self.json, self.junit)
+        format!(
+            "{}\n{}\n{}\n{}",
+            self.stdout, self.json, self.junit, self.classroom
+        )
     }
 
     /// The attacking lesson got no point (a failed build or failed cases) and says `why`.
@@ -119,6 +124,7 @@ fn grade_hostile(s: &Submission, lessons: &[&str], env: &[(&str, &str)]) -> Outc
     let reports = tempfile::tempdir().unwrap();
     let json = reports.path().join("results.json");
     let junit = reports.path().join("junit.xml");
+    let classroom = reports.path().join("classroom.b64");
     let marker = support::unique_marker();
     let mut command = Command::new(support::binary("xtask"));
     command
@@ -132,6 +138,8 @@ fn grade_hostile(s: &Submission, lessons: &[&str], env: &[(&str, &str)]) -> Outc
         .arg(&json)
         .arg("--junit")
         .arg(&junit)
+        .arg("--classroom")
+        .arg(&classroom)
         .arg("--target-dir")
         .arg(grade_target_dir())
         .timeout(Duration::from_secs(900));
@@ -157,10 +165,34 @@ fn grade_hostile(s: &Submission, lessons: &[&str], env: &[(&str, &str)]) -> Outc
         );
     }
     assert!(json["score"].as_f64().unwrap() <= json["max_score"].as_f64().unwrap());
+    // GitHub Classroom's payload: the same points, and no line that is a workflow command.
+    let payload = std::fs::read_to_string(&classroom).expect("the grader wrote the payload");
+    let decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &payload)
+        .expect("the payload is base64");
+    let classroom: Value = serde_json::from_slice(&decoded).expect("the payload is JSON");
+    let points: f64 = classroom["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["score"].as_f64().unwrap())
+        .sum();
+    let visible: f64 = json["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["visibility"] != "hidden")
+        .map(|t| t["score"].as_f64().unwrap())
+        .sum();
+    assert_eq!(points, visible, "{classroom}");
+    assert!(
+        !String::from_utf8_lossy(&decoded).contains("::"),
+        "{classroom}"
+    );
     let outcome = Outcome {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         json,
         junit,
+        classroom,
     };
     // Nothing of the grader's checkout reached the report.
     for canary in canaries() {
