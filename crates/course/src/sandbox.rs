@@ -381,7 +381,7 @@ impl RunJail {
         let policy = Policy {
             read: read_paths,
             write: write_paths,
-            landlock: true,
+            landlock: landlock_abi() > 0,
             user,
             memory_bytes: Some(limits.max_memory_mb.saturating_mul(1024 * 1024)),
             cpu_seconds: Some(limits.max_cpu_seconds),

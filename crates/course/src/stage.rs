@@ -200,7 +200,7 @@ fn build_policy(stage: &Path, target_dir: &Path, scratch: &Path, timeout: Durati
     Policy {
         read,
         write,
-        landlock: true,
+        landlock: sandbox::landlock_abi() > 0,
         user: None,
         memory_bytes: None,
         cpu_seconds: None,
