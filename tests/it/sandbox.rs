@@ -604,6 +604,43 @@ fn a_program_cannot_signal_the_grader() {
 }
 
 #[test]
+fn a_process_flood_is_stopped_and_leaves_nothing() {
+    let marker = format!("flood-{}", support::unique_marker());
+    let run = sandboxed(
+        &format!("for i in $(seq 400); do sh -c 'sleep 30 # {marker}' & done; wait"),
+        LIMITS,
+    );
+    assert!(
+        matches!(run.ending, Ending::TooManyProcesses(_)),
+        "{:?}",
+        run.ending
+    );
+    assert_eq!(support::processes_mentioning(&marker), Vec::<i32>::new());
+}
+
+#[test]
+fn a_thread_flood_is_stopped_by_the_task_limit() {
+    // RLIMIT_NPROC counts threads; as uid 65534 it applies even when the grader is root.
+    let run = sandboxed(
+        "exec python3 -c 'import threading, time\n\
+         for i in range(20000): threading.Thread(target=time.sleep, args=(30,), daemon=True).start()'",
+        // Address space enough for every stack, so only the task limit can stop it.
+        Limits {
+            max_memory_mb: 1 << 20,
+            ..LIMITS
+        },
+    );
+    assert!(run.stderr().contains("can't start new thread"), "{run:?}");
+    assert_ne!(run.ending, Ending::TimedOut, "{run:?}");
+    assert_ne!(run.ending, Ending::Exited(0), "{:?}", run.ending);
+    assert!(
+        run.peak_threads <= course::sandbox::TASKS_PER_RUN as usize + 64,
+        "{} threads",
+        run.peak_threads
+    );
+}
+
+#[test]
 fn a_program_writes_only_its_scratch_dir() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::set_permissions(
