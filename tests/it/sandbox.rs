@@ -485,7 +485,7 @@ fn grade_hostile_without_landlock(s: &Submission) -> Value {
 }
 
 #[test]
-fn a_dependency_changed_between_students_is_restored() {
+fn a_dependency_changed_between_students_is_restored_and_nothing_of_theirs_stays() {
     // A target dir of its own, so no other test's grading restores the file first.
     let target = support::root().join("target/it-sandbox-deps");
     let s = Submission::new();
@@ -504,6 +504,15 @@ fn a_dependency_changed_between_students_is_restored() {
     // The first grade builds and records the dependencies; then one is damaged, as a
     // hostile build in the shared target dir might.
     grade();
+    // Nothing of this student's compiled work is left for the next one's build to read.
+    assert!(!target.join("debug/lesson-asyncio").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(target.join("debug/deps"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("lesson_asyncio"))
+        .map(|e| e.path())
+        .collect();
+    assert_eq!(leftovers, Vec::<std::path::PathBuf>::new());
     let private = course::stage::Private::for_target(&target).unwrap();
     let record: Value =
         serde_json::from_str(&std::fs::read_to_string(private.dir.join("deps.json")).unwrap())

@@ -136,7 +136,10 @@ impl Grader<'_> {
             };
             binaries.push(outcome);
         }
-        // One student's build must not leave anything that changes another's grade.
+        // One student's build must not leave anything that changes another's grade, nor
+        // their compiled work for the next to read.
+        let packages: Vec<&str> = self.units.iter().map(|u| u.package.as_str()).collect();
+        stage::forget_submission(&private, &self.target_dir, &packages);
         let restored = dependencies.restore(&private)?;
         if !restored.is_empty() {
             eprintln!(

@@ -439,6 +439,35 @@ impl Dependencies {
     }
 }
 
+/// Removes what a submission's build left in the shared target dir (its binaries, object
+/// files, incremental caches and the stage with its sources), once its binaries are
+/// copied out: the next student's build, which may read the target dir, must not find
+/// another student's compiled work to `include_bytes!`.
+pub fn forget_submission(private: &Private, target_dir: &Path, packages: &[&str]) {
+    let debug = target_dir.join("debug");
+    for package in packages {
+        let _ = std::fs::remove_file(debug.join(package));
+        let _ = std::fs::remove_file(debug.join(format!("{package}.d")));
+        let snake = package.replace('-', "_");
+        for (folder, prefix) in [
+            ("deps", format!("{snake}-")),
+            ("incremental", format!("{snake}-")),
+            (".fingerprint", format!("{package}-")),
+        ] {
+            let Ok(entries) = std::fs::read_dir(debug.join(folder)) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                    let path = entry.path();
+                    let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+                }
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(private.stage());
+}
+
 /// Cargo reads `.cargo/config.toml` in every folder above its working directory, and a
 /// config can name a `rustc-wrapper` to run. The stage's own folders are the grader's;
 /// anything above (`/tmp/.cargo`, which any local user could create) is refused.
