@@ -734,7 +734,8 @@ fn attack() {
     let warm = support::root().join("target/it-gradescope");
     std::fs::create_dir_all(warm.join("autograder-target")).unwrap();
     std::fs::create_dir_all(ag.join("target")).unwrap();
-    std::fs::create_dir_all("/autograder").unwrap();
+    // The mount point; the layout itself is mounted only in the test's namespace.
+    let made_mount_point = std::fs::create_dir("/autograder").is_ok();
     let script = format!(
         "set -e; mount --bind {layout} /autograder; mount --bind {target} /autograder/target; \
          bash /autograder/source/setup.sh; bash /autograder/source/run_autograder",
@@ -750,6 +751,9 @@ fn attack() {
         .timeout(Duration::from_secs(1800))
         .assert()
         .success();
+    if made_mount_point {
+        let _ = std::fs::remove_dir("/autograder");
+    }
     assert_eq!(support::processes_with_env(&marker), Vec::<i32>::new());
     let json: Value = serde_json::from_str(
         &std::fs::read_to_string(ag.join("results/results.json")).expect("results.json"),
