@@ -651,6 +651,14 @@ fn a_thread_flood_is_stopped_by_the_task_limit() {
 }
 
 #[test]
+fn the_launcher_is_not_counted_as_the_programs() {
+    // A shell and its sleep: two processes and two threads, whatever runs them.
+    let run = sandboxed("sleep 0.5; echo done", LIMITS);
+    assert_eq!(run.stdout(), "done\n");
+    assert_eq!((run.peak_processes, run.peak_threads), (2, 2), "{run:?}");
+}
+
+#[test]
 fn a_program_writes_only_its_scratch_dir() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::set_permissions(

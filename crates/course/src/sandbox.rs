@@ -347,6 +347,8 @@ pub struct RunJail {
     pub command: std::process::Command,
     _scratch: Scratch,
     reports: std::fs::File,
+    /// What was read from `reports` so far.
+    received: Vec<u8>,
     status_write: Option<std::os::fd::OwnedFd>,
 }
 
@@ -403,6 +405,7 @@ impl RunJail {
             command,
             _scratch: scratch,
             reports: std::fs::File::from(read),
+            received: Vec::new(),
             status_write: Some(write),
         })
     }
@@ -418,18 +421,39 @@ impl RunJail {
         self.status_write = None;
     }
 
-    /// What the launcher reported (read once it has exited).
-    pub fn reports(&mut self) -> Vec<launcher::Report> {
+    /// Reads whatever the launcher has reported so far (the pipe does not block).
+    fn take_in(&mut self) {
         use std::io::Read;
-        let mut text = Vec::new();
         let mut buf = [0u8; 4096];
         while let Ok(n) = self.reports.read(&mut buf) {
             if n == 0 {
                 break;
             }
-            text.extend_from_slice(&buf[..n]);
+            self.received.extend_from_slice(&buf[..n]);
         }
-        launcher::Report::parse(&String::from_utf8_lossy(&text))
+    }
+
+    /// The program's own pid once the launcher has forked it: observation of the
+    /// program (its executable, its threads) must start there, not at the launcher.
+    pub fn program_pid(&mut self) -> Option<i32> {
+        self.take_in();
+        self.parsed().into_iter().find_map(|r| match r {
+            launcher::Report::Started(pid) => Some(pid),
+            _ => None,
+        })
+    }
+
+    fn parsed(&self) -> Vec<launcher::Report> {
+        // Only whole lines: a report may be read halfway through.
+        let text = String::from_utf8_lossy(&self.received);
+        let whole = text.rfind('\n').map_or("", |end| &text[..=end]);
+        launcher::Report::parse(whole)
+    }
+
+    /// What the launcher reported (read once it has exited).
+    pub fn reports(&mut self) -> Vec<launcher::Report> {
+        self.take_in();
+        self.parsed()
     }
 }
 
@@ -454,6 +478,34 @@ mod tests {
         };
         let json = serde_json::to_string(&policy).unwrap();
         assert_eq!(serde_json::from_str::<Policy>(&json).unwrap(), policy);
+    }
+
+    #[test]
+    fn the_program_pid_and_reports_are_read_as_they_arrive_whole_lines_only() {
+        use std::io::Write;
+        use std::os::fd::{FromRawFd, IntoRawFd};
+        let launcher = Launcher {
+            program: "/bin/true".into(),
+            leading_args: Vec::new(),
+        };
+        let options = crate::runner::RunOptions::new("/bin/true");
+        let mut jail = RunJail::prepare(&launcher, &options, crate::spec::DEFAULT_LIMITS).unwrap();
+        assert_eq!(jail.program_pid(), None);
+        // Stand in for the launcher: write on the grader's copy of the write end.
+        let fd = jail.status_write.take().unwrap().into_raw_fd();
+        // SAFETY: the descriptor was just taken out of its owner.
+        let mut pipe = unsafe { std::fs::File::from_raw_fd(fd) };
+        pipe.write_all(b"pid 42\nleft 1\nproc").unwrap();
+        assert_eq!(jail.program_pid(), Some(42));
+        assert_eq!(
+            jail.reports(),
+            [launcher::Report::Started(42), launcher::Report::Left(1)]
+        );
+        pipe.write_all(b"esses 70\n").unwrap();
+        assert_eq!(
+            jail.reports().last(),
+            Some(&launcher::Report::Processes(70))
+        );
     }
 
     #[test]
