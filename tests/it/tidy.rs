@@ -106,3 +106,38 @@ fn cargo_metadata() -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// docs/expectations.md's rules table is the one each rule's file documents itself with.
+/// `UPDATE_DOCS=1 cargo test -p course-tests --test it -- tidy::` writes it from the code.
+#[test]
+fn every_rule_has_its_docs_entry() {
+    let path = support::root().join("docs/expectations.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = ("<!-- rules:begin -->\n", "<!-- rules:end -->");
+    let a = text
+        .find(begin)
+        .expect("docs/expectations.md lost its rules:begin marker")
+        + begin.len();
+    let b = text
+        .find(end)
+        .expect("docs/expectations.md lost its rules:end marker");
+    let table = course::rules::docs_table();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{table}{}", &text[..a], &text[b..])).unwrap();
+        return;
+    }
+    for entry in course::rules::ALL {
+        assert!(
+            text[a..b].contains(&format!("| `{}` | {} |", entry.syntax, entry.doc)),
+            "docs/expectations.md has no entry for the rule `{}` as its file documents it; \
+             run `UPDATE_DOCS=1 cargo test -p course-tests --test it -- tidy::` to regenerate the table",
+            entry.name
+        );
+    }
+    assert_eq!(
+        &text[a..b],
+        table,
+        "docs/expectations.md's rules table is out of step with the rules; \
+         run `UPDATE_DOCS=1 cargo test -p course-tests --test it -- tidy::` to regenerate it"
+    );
+}

@@ -1,44 +1,129 @@
 //! Turns a checked case into the explanation a learner or a teaching assistant reads.
+//!
+//! Nothing here may grow with the program's output: a lesson that prints in a loop must not
+//! produce a 500 KB line. Every list keeps its first items and says how many more there were
+//! ([`cap_list`]), and every line shown is cut to [`MAX_WIDTH`] characters ([`cap_line`]),
+//! so the rules can build their lists freely and still be read on one screen.
 
-use std::fmt::Write;
+use std::fmt::{Display, Write};
 
 use crate::check::CaseResult;
 use crate::runner::Stream;
 use crate::timeline;
 
-/// Every failed expectation, the timeline picture and the timestamped transcript.
+/// The widest line an explanation shows, in characters.
+pub const MAX_WIDTH: usize = 200;
+/// The most items of one list an explanation shows.
+pub const MAX_ITEMS: usize = 8;
+/// The most timeline rows an explanation shows.
+const MAX_ROWS: usize = 20;
+
+/// The first `max` items joined by `sep`, then "… and 52,419 more" for the rest.
+pub fn cap_list<T: Display>(items: impl IntoIterator<Item = T>, sep: &str, max: usize) -> String {
+    let mut shown = Vec::new();
+    let mut more = 0usize;
+    for item in items {
+        if shown.len() < max {
+            shown.push(item.to_string());
+        } else {
+            more += 1;
+        }
+    }
+    let mut out = shown.join(sep);
+    if more > 0 {
+        let _ = write!(out, "{sep}… and {} more", thousands(more));
+    }
+    out
+}
+
+/// `line` cut to `width` characters. A list (items separated by "; " or ", ") keeps its first
+/// whole items and says how many more there were; other text says how many characters were cut.
+pub fn cap_line(line: &str, width: usize) -> String {
+    if line.chars().count() <= width {
+        return line.to_owned();
+    }
+    let head: String = line.chars().take(width).collect();
+    for sep in ["; ", ", "] {
+        if let Some(cut) = head.rfind(sep)
+            && cut > width / 4
+        {
+            let more = line[cut..].matches(sep).count();
+            return format!("{}{sep}… and {} more", &line[..cut], thousands(more));
+        }
+    }
+    let cut = line.chars().count() - width;
+    format!("{head}… ({} more characters)", thousands(cut))
+}
+
+/// 52419 as "52,419".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Every failed expectation, the notes on the verdict, the timeline picture and the
+/// timestamped transcript, every line at most [`MAX_WIDTH`] wide.
 ///
 /// `max_lines` bounds the transcript shown (its end is kept, with a note of what was cut),
 /// so a flood of output cannot bury the explanation.
 pub fn explain(result: &CaseResult, max_lines: usize) -> String {
     let mut out = String::new();
+    for note in &result.notes {
+        push_capped(&mut out, note);
+    }
     for failure in &result.failures {
-        let _ = writeln!(out, "{failure}");
+        push_capped(&mut out, &failure.to_string());
     }
     let run = &result.run;
     let case = &result.case;
     if run.stdout_lines().next().is_some() {
         let _ = writeln!(out, "timeline (1 unit = {} s):", case.scale);
-        out.push_str(&indent(&timeline::render(case, run, 50)));
+        let picture = timeline::render(case, run, 50);
+        let rows: Vec<&str> = picture.lines().collect();
+        for row in rows.iter().take(MAX_ROWS + 1) {
+            push_capped(&mut out, &format!("  {row}"));
+        }
+        if rows.len() > MAX_ROWS + 1 {
+            let _ = writeln!(
+                out,
+                "  … and {} more rows",
+                thousands(rows.len() - MAX_ROWS - 1)
+            );
+        }
     }
-    let _ = writeln!(
-        out,
-        "observed: {} in {:.2} s wall, {:.2} s CPU; at most {} process(es) and {} thread(s) at once",
-        run.ending_text(),
-        run.wall.as_secs_f64(),
-        run.cpu.as_secs_f64(),
-        run.peak_processes,
-        run.peak_threads
+    let sampled = if run.peak_processes == 0 {
+        "it ran too briefly to be sampled, so its threads and processes are unknown".to_owned()
+    } else {
+        format!(
+            "at most {} process(es) and {} thread(s) at once",
+            run.peak_processes, run.peak_threads
+        )
+    };
+    push_capped(
+        &mut out,
+        &format!(
+            "observed: {} in {:.2} s wall, {:.2} s CPU; {sampled}",
+            run.ending_text(),
+            run.wall.as_secs_f64(),
+            run.cpu.as_secs_f64(),
+        ),
     );
     let lines = &run.lines;
     let _ = writeln!(
         out,
         "transcript ({} lines; time in seconds and units; ! = stderr):",
-        lines.len()
+        thousands(lines.len())
     );
     let skip = lines.len().saturating_sub(max_lines);
     if skip > 0 {
-        let _ = writeln!(out, "  … {skip} earlier lines cut");
+        let _ = writeln!(out, "  … {} earlier lines cut", thousands(skip));
     }
     for line in &lines[skip..] {
         let mark = if line.stream == Stream::Stderr {
@@ -46,12 +131,14 @@ pub fn explain(result: &CaseResult, max_lines: usize) -> String {
         } else {
             ' '
         };
-        let _ = writeln!(
-            out,
-            "  {:>7.3}s {:>6.1}u {mark} {}",
-            line.at.as_secs_f64(),
-            case.units(line.at),
-            line.text
+        push_capped(
+            &mut out,
+            &format!(
+                "  {:>7.3}s {:>6.1}u {mark} {}",
+                line.at.as_secs_f64(),
+                case.units(line.at),
+                line.text
+            ),
         );
     }
     if lines.is_empty() {
@@ -60,6 +147,50 @@ pub fn explain(result: &CaseResult, max_lines: usize) -> String {
     out
 }
 
-fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}\n")).collect()
+/// Appends each line of `text`, cut to [`MAX_WIDTH`].
+fn push_capped(out: &mut String, text: &str) {
+    for line in text.lines() {
+        out.push_str(&cap_line(line, MAX_WIDTH));
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cap_list_keeps_the_first_items_and_counts_the_rest() {
+        assert_eq!(cap_list(1..=3, ", ", 8), "1, 2, 3");
+        assert_eq!(
+            cap_list(0..52_427, ", ", 8),
+            "0, 1, 2, 3, 4, 5, 6, 7, … and 52,419 more"
+        );
+    }
+
+    #[test]
+    fn cap_line_cuts_lists_at_an_item_and_text_at_the_width() {
+        let gaps = format!("gaps of {} units", vec!["0.0"; 100_000].join(", "));
+        let capped = cap_line(&gaps, 60);
+        assert!(capped.chars().count() < 90, "{capped}");
+        assert!(capped.ends_with(" more"), "{capped}");
+        assert!(capped.contains("… and 99,9"), "{capped}");
+        let flood = "x".repeat(1 << 20);
+        let capped = cap_line(&flood, 200);
+        assert!(
+            capped.ends_with("… (1,048,376 more characters)"),
+            "{capped}"
+        );
+        assert_eq!(cap_line("short", 200), "short");
+        // Never splits a character.
+        assert!(cap_line(&"é".repeat(300), 10).starts_with("éééééééééé…"));
+    }
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(52_419), "52,419");
+        assert_eq!(thousands(1_048_576), "1,048,576");
+    }
 }

@@ -45,7 +45,9 @@ pub fn gradescope_json(grade: &Grade) -> serde_json::Value {
                 "max_score": t.max_score,
                 "status": if t.passed { "passed" } else { "failed" },
                 "output": cap(&format!("{}\n\n{}", t.reason, t.output), MAX_TEST_OUTPUT),
-                "visibility": if t.hidden { "hidden" } else { "visible" },
+                // Gradescope shows an `after_published` test once grades are published,
+                // which is what the README and the spec format promise for `hidden = true`.
+                "visibility": if t.hidden { "after_published" } else { "visible" },
             })
         })
         .collect();
@@ -65,18 +67,46 @@ pub fn gradescope_json(grade: &Grade) -> serde_json::Value {
     })
 }
 
+/// What students may see of a test: hidden cases keep their lesson but lose their name,
+/// and are numbered in the order they were graded ("lesson-x: hidden case 1").
+fn shown_names(grade: &Grade) -> Vec<String> {
+    let mut hidden = 0;
+    grade
+        .tests
+        .iter()
+        .map(|t| {
+            if t.hidden {
+                hidden += 1;
+                format!("{}: hidden case {hidden}", t.package)
+            } else {
+                t.name.clone()
+            }
+        })
+        .collect()
+}
+
+/// Said of a hidden case wherever students can read it.
+const HIDDEN: &str = "hidden until grades are published";
+
 /// JUnit XML: one suite per lesson, one test case per graded case.
+///
+/// CI shows JUnit to students, so a hidden case appears only as skipped, with neither its
+/// name, its verdict nor its explanation.
 pub fn junit(grade: &Grade) -> anyhow::Result<String> {
     let mut report = Report::new("course grade");
     let mut suites: Vec<TestSuite> = Vec::new();
-    for test in &grade.tests {
+    for (test, name) in grade.tests.iter().zip(shown_names(grade)) {
         if suites
             .last()
             .is_none_or(|s| s.name.as_str() != test.package)
         {
             suites.push(TestSuite::new(test.package.as_str()));
         }
-        let status = if test.passed {
+        let status = if test.hidden {
+            let mut status = TestCaseStatus::skipped();
+            status.set_message(HIDDEN);
+            status
+        } else if test.passed {
             TestCaseStatus::success()
         } else {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
@@ -84,7 +114,7 @@ pub fn junit(grade: &Grade) -> anyhow::Result<String> {
             status.set_description(cap(&test.output, MAX_TEST_OUTPUT));
             status
         };
-        let mut case = TestCase::new(test.name.as_str(), status);
+        let mut case = TestCase::new(name, status);
         case.set_classname(test.package.as_str());
         case.set_time(test.time);
         suites
@@ -107,11 +137,14 @@ pub fn junit(grade: &Grade) -> anyhow::Result<String> {
 }
 
 /// The console table: lesson case, points, verdict, reason.
+///
+/// GitHub Classroom shows this log to students, so a hidden case shows neither its name, its
+/// points, its verdict nor its reason; the total counts it, and says so.
 pub fn table(grade: &Grade) -> String {
-    let name_width = grade
-        .tests
+    let names = shown_names(grade);
+    let name_width = names
         .iter()
-        .map(|t| t.name.len())
+        .map(|n| n.chars().count())
         .max()
         .unwrap_or(4)
         .max(4);
@@ -121,25 +154,39 @@ pub fn table(grade: &Grade) -> String {
         "{:<name_width$}  {:>9}  {:<7}  reason",
         "test", "points", "verdict"
     );
-    for t in &grade.tests {
-        let points = format!("{}/{}", fmt_points(t.score), fmt_points(t.max_score));
-        let verdict = if t.passed { "pass" } else { "FAIL" };
+    for (t, name) in grade.tests.iter().zip(&names) {
+        let (points, verdict, reason) = if t.hidden {
+            (
+                format!("?/{}", fmt_points(t.max_score)),
+                "hidden",
+                HIDDEN.to_owned(),
+            )
+        } else {
+            (
+                format!("{}/{}", fmt_points(t.score), fmt_points(t.max_score)),
+                if t.passed { "pass" } else { "FAIL" },
+                one_line(&t.reason, 160),
+            )
+        };
         let _ = writeln!(
             out,
-            "{:<name_width$}  {points:>9}  {verdict:<7}  {}",
-            t.name,
-            one_line(&t.reason, 160)
+            "{name:<name_width$}  {points:>9}  {verdict:<7}  {reason}"
         );
     }
+    let hidden = grade.tests.iter().filter(|t| t.hidden).count();
     let _ = writeln!(
         out,
-        "{:<name_width$}  {:>9}",
+        "{:<name_width$}  {:>9}{}",
         "total",
         format!(
             "{}/{}",
             fmt_points(grade.score()),
             fmt_points(grade.max_score())
-        )
+        ),
+        match hidden {
+            0 => String::new(),
+            n => format!("  (with {n} hidden case{})", if n == 1 { "" } else { "s" }),
+        }
     );
     out
 }
@@ -252,7 +299,8 @@ mod tests {
         let tests = json["tests"].as_array().unwrap();
         assert_eq!(tests[0]["name"], "lesson-x: default");
         assert_eq!(tests[0]["status"], "passed");
-        assert_eq!(tests[1]["visibility"], "hidden");
+        assert_eq!(tests[0]["visibility"], "visible");
+        assert_eq!(tests[1]["visibility"], "after_published");
         assert_eq!(tests[1]["max_score"], 1.0);
         let output = tests[1]["output"].as_str().unwrap();
         assert!(output.len() < MAX_TEST_OUTPUT + 100, "{}", output.len());
@@ -261,7 +309,9 @@ mod tests {
 
     #[test]
     fn junit_marks_failures_with_their_reason() {
-        let xml = junit(&grade()).unwrap();
+        let mut grade = grade();
+        grade.tests[1].hidden = false;
+        let xml = junit(&grade).unwrap();
         assert!(
             xml.contains("<testsuite name=\"lesson-x\" tests=\"2\""),
             "{xml:.400}"
@@ -275,7 +325,9 @@ mod tests {
 
     #[test]
     fn table_lists_points_verdict_and_reason() {
-        let table = table(&grade());
+        let mut grade = grade();
+        grade.tests[1].hidden = false;
+        let table = table(&grade);
         assert!(
             table.contains(
                 "lesson-x: secret         0/1  FAIL     overlap: expected 5, got 1. Join later."
@@ -283,6 +335,40 @@ mod tests {
             "{table}"
         );
         assert!(table.lines().last().unwrap().ends_with("1/2"), "{table}");
+    }
+
+    #[test]
+    fn hidden_cases_leak_nothing_to_the_table_or_junit() {
+        let grade = grade();
+        let table = table(&grade);
+        let xml = junit(&grade).unwrap();
+        for shown in [&table, &xml] {
+            for secret in ["secret", "overlap", "Join later", "pwned", "flood"] {
+                assert!(!shown.contains(secret), "{secret:?} leaked:\n{shown:.2000}");
+            }
+        }
+        assert!(
+            table.contains(
+                "lesson-x: hidden case 1        ?/1  hidden   hidden until grades are published"
+            ),
+            "{table}"
+        );
+        assert!(
+            table
+                .lines()
+                .last()
+                .unwrap()
+                .ends_with("1/2  (with 1 hidden case)"),
+            "{table}"
+        );
+        assert!(
+            xml.contains("<testcase name=\"lesson-x: hidden case 1\""),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<skipped message=\"hidden until grades are published\""),
+            "{xml}"
+        );
     }
 
     #[test]

@@ -15,6 +15,8 @@ use regex::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::rules::{Compiled, RawRule};
+
 /// A spec that could not be used: where it is and what is wrong, ready to print.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SpecError {
@@ -60,6 +62,9 @@ pub struct Case {
     /// `LESSON_TIME_SCALE` for the run: one unit of lesson time is `scale` seconds.
     pub scale: f64,
     pub timeout: Duration,
+    /// Run with nothing else running beside it: the case measures CPU-bound work, so a case
+    /// running at the same time would change what it measures (see `grade`'s scheduling).
+    pub alone: bool,
     pub exit: i32,
     pub max_output: usize,
     pub limits: Limits,
@@ -101,7 +106,7 @@ impl Matcher {
         }
     }
 
-    fn has_capture(&self, key: &str) -> bool {
+    pub(crate) fn has_capture(&self, key: &str) -> bool {
         match self {
             Matcher::Text(_) => false,
             Matcher::Regex(regex) => regex.capture_names().flatten().any(|n| n == key),
@@ -119,76 +124,9 @@ impl Matcher {
 /// A rule with the spec line it came from and its own hint.
 #[derive(Debug, Clone)]
 pub struct RuleAt {
-    pub rule: Rule,
+    pub rule: Compiled,
     pub line: usize,
     pub hint: Option<String>,
-}
-
-/// One checkable claim about a run; see `docs/expectations.md` for each.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Rule {
-    Only,
-    First(String),
-    Last(String),
-    Order {
-        before: String,
-        after: String,
-        key: Option<String>,
-    },
-    Sorted {
-        line: String,
-        key: String,
-    },
-    Overlap {
-        from: String,
-        to: String,
-        key: String,
-        at_least: usize,
-    },
-    Span {
-        from: String,
-        to: String,
-        key: String,
-        min: Option<f64>,
-        max: Option<f64>,
-    },
-    Gap {
-        line: String,
-        min: Option<f64>,
-        max: Option<f64>,
-    },
-    Elapsed {
-        line: String,
-        from: Option<String>,
-        min: Option<f64>,
-        max: Option<f64>,
-    },
-    SameKeys {
-        kinds: Vec<String>,
-        key: String,
-    },
-    Threads(usize),
-    Processes(usize),
-}
-
-impl Rule {
-    /// The rule's key in the spec, used to name it in explanations.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Rule::Only => "only",
-            Rule::First(_) => "first",
-            Rule::Last(_) => "last",
-            Rule::Order { .. } => "order",
-            Rule::Sorted { .. } => "sorted",
-            Rule::Overlap { .. } => "overlap",
-            Rule::Span { .. } => "span",
-            Rule::Gap { .. } => "gap",
-            Rule::Elapsed { .. } => "elapsed",
-            Rule::SameKeys { .. } => "same_keys",
-            Rule::Threads(_) => "threads",
-            Rule::Processes(_) => "processes",
-        }
-    }
 }
 
 // ---- raw, as serde reads it -------------------------------------------------
@@ -207,6 +145,7 @@ struct RawSpec {
 struct RawDefaults {
     scale: Option<f64>,
     timeout: Option<f64>,
+    alone: Option<bool>,
     exit: Option<i32>,
     points: Option<f64>,
     max_output: Option<usize>,
@@ -229,6 +168,7 @@ struct RawCase {
     points: Option<f64>,
     scale: Option<f64>,
     timeout: Option<f64>,
+    alone: Option<bool>,
     exit: Option<i32>,
     #[serde(default)]
     lines: BTreeMap<String, Spanned<RawKind>>,
@@ -246,86 +186,10 @@ struct RawKind {
     max: Option<usize>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRule {
-    hint: Option<String>,
-    only: Option<bool>,
-    first: Option<String>,
-    last: Option<String>,
-    order: Option<RawOrder>,
-    sorted: Option<RawSorted>,
-    overlap: Option<RawOverlap>,
-    span: Option<RawSpan>,
-    gap: Option<RawBounds>,
-    elapsed: Option<RawElapsed>,
-    same_keys: Option<RawSameKeys>,
-    threads: Option<usize>,
-    processes: Option<usize>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOrder {
-    before: String,
-    after: String,
-    key: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSorted {
-    line: String,
-    key: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawOverlap {
-    from: String,
-    to: String,
-    key: String,
-    at_least: usize,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSpan {
-    from: String,
-    to: String,
-    key: String,
-    min: Option<f64>,
-    max: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawBounds {
-    line: String,
-    min: Option<f64>,
-    max: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawElapsed {
-    line: String,
-    from: Option<String>,
-    min: Option<f64>,
-    max: Option<f64>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSameKeys {
-    kinds: Vec<String>,
-    key: String,
-}
-
 // ---- the engine's defaults --------------------------------------------------
 
 pub const DEFAULT_SCALE: f64 = 0.1;
-pub const DEFAULT_TIMEOUT_SECS: f64 = 10.0;
+pub const DEFAULT_TIMEOUT_SECS: f64 = 15.0;
 pub const DEFAULT_MAX_OUTPUT: usize = 1 << 20;
 pub const DEFAULT_LIMITS: Limits = Limits {
     max_processes: 64,
@@ -444,7 +308,9 @@ impl Spec {
             let mut rules: Vec<RuleAt> = base.map(|b| b.rules.clone()).unwrap_or_default();
             for spanned_rule in &rc.expect {
                 let offset = spanned_rule.span().start;
-                let rule = compile_rule(spanned_rule.get_ref(), &kinds)
+                let rule = spanned_rule
+                    .get_ref()
+                    .compile(&kinds)
                     .map_err(|message| at(Some(offset), message))?;
                 rules.push(RuleAt {
                     rule,
@@ -460,6 +326,7 @@ impl Spec {
                 points: rc.points.or(d.points).unwrap_or(1.0),
                 scale,
                 timeout: Duration::from_secs_f64(timeout),
+                alone: rc.alone.or(d.alone).unwrap_or(false),
                 exit: rc.exit.or(d.exit).unwrap_or(0),
                 max_output: d.max_output.unwrap_or(DEFAULT_MAX_OUTPUT),
                 limits: Limits {
@@ -502,179 +369,6 @@ impl Case {
     /// Seconds of real time to units of lesson time at this case's scale.
     pub fn units(&self, at: Duration) -> f64 {
         at.as_secs_f64() / self.scale
-    }
-}
-
-fn compile_rule(raw: &RawRule, kinds: &[Kind]) -> Result<Rule, String> {
-    let mut found = Vec::new();
-    if let Some(only) = raw.only {
-        if !only {
-            return Err("`only = false` says nothing; remove the table instead".into());
-        }
-        found.push(Rule::Only);
-    }
-    if let Some(k) = &raw.first {
-        found.push(Rule::First(k.clone()));
-    }
-    if let Some(k) = &raw.last {
-        found.push(Rule::Last(k.clone()));
-    }
-    if let Some(o) = &raw.order {
-        found.push(Rule::Order {
-            before: o.before.clone(),
-            after: o.after.clone(),
-            key: o.key.clone(),
-        });
-    }
-    if let Some(s) = &raw.sorted {
-        found.push(Rule::Sorted {
-            line: s.line.clone(),
-            key: s.key.clone(),
-        });
-    }
-    if let Some(o) = &raw.overlap {
-        if o.at_least < 2 {
-            return Err(
-                "overlap: `at_least` must be 2 or more; one span alone overlaps nothing".into(),
-            );
-        }
-        found.push(Rule::Overlap {
-            from: o.from.clone(),
-            to: o.to.clone(),
-            key: o.key.clone(),
-            at_least: o.at_least,
-        });
-    }
-    if let Some(s) = &raw.span {
-        check_bounds("span", s.min, s.max)?;
-        found.push(Rule::Span {
-            from: s.from.clone(),
-            to: s.to.clone(),
-            key: s.key.clone(),
-            min: s.min,
-            max: s.max,
-        });
-    }
-    if let Some(g) = &raw.gap {
-        check_bounds("gap", g.min, g.max)?;
-        found.push(Rule::Gap {
-            line: g.line.clone(),
-            min: g.min,
-            max: g.max,
-        });
-    }
-    if let Some(e) = &raw.elapsed {
-        check_bounds("elapsed", e.min, e.max)?;
-        found.push(Rule::Elapsed {
-            line: e.line.clone(),
-            from: e.from.clone(),
-            min: e.min,
-            max: e.max,
-        });
-    }
-    if let Some(s) = &raw.same_keys {
-        if s.kinds.len() < 2 {
-            return Err("same_keys: `kinds` needs two or more line kinds to compare".into());
-        }
-        found.push(Rule::SameKeys {
-            kinds: s.kinds.clone(),
-            key: s.key.clone(),
-        });
-    }
-    if let Some(n) = raw.threads {
-        found.push(Rule::Threads(n));
-    }
-    if let Some(n) = raw.processes {
-        found.push(Rule::Processes(n));
-    }
-    let rule = match found.len() {
-        1 => found.pop().expect("one rule"),
-        0 => {
-            return Err("this [[case.expect]] has no rule; use one of only, first, last, order, sorted, overlap, span, gap, elapsed, same_keys, threads, processes".into());
-        }
-        _ => {
-            let names: Vec<_> = found.iter().map(Rule::name).collect();
-            return Err(format!(
-                "this [[case.expect]] holds several rules ({}); give each its own [[case.expect]] table",
-                names.join(", ")
-            ));
-        }
-    };
-    let kind = |name: &str| {
-        kinds.iter().find(|k| k.name == name).ok_or_else(|| {
-            let known: Vec<_> = kinds.iter().map(|k| k.name.as_str()).collect();
-            format!(
-                "{}: no line kind `{name}` in [case.lines] (known: {})",
-                rule.name(),
-                if known.is_empty() {
-                    "none".into()
-                } else {
-                    known.join(", ")
-                }
-            )
-        })
-    };
-    let capture = |kind_name: &str, key: &str| -> Result<(), String> {
-        let k = kind(kind_name)?;
-        if k.matcher.has_capture(key) {
-            Ok(())
-        } else {
-            Err(format!(
-                "{}: line kind `{kind_name}` has no capture `{key}`; name it in the regex, e.g. (?<{key}>\\d+)",
-                rule.name()
-            ))
-        }
-    };
-    match &rule {
-        Rule::Only | Rule::Threads(_) | Rule::Processes(_) => {}
-        Rule::First(k) | Rule::Last(k) => {
-            kind(k)?;
-        }
-        Rule::Order { before, after, key } => match key {
-            Some(key) => {
-                capture(before, key)?;
-                capture(after, key)?;
-            }
-            None => {
-                kind(before)?;
-                kind(after)?;
-            }
-        },
-        Rule::Sorted { line, key } => capture(line, key)?,
-        Rule::Overlap { from, to, key, .. } | Rule::Span { from, to, key, .. } => {
-            capture(from, key)?;
-            capture(to, key)?;
-        }
-        Rule::Gap { line, .. }
-        | Rule::Elapsed {
-            line, from: None, ..
-        } => {
-            kind(line)?;
-        }
-        Rule::Elapsed {
-            line,
-            from: Some(from),
-            ..
-        } => {
-            kind(line)?;
-            kind(from)?;
-        }
-        Rule::SameKeys { kinds: names, key } => {
-            for name in names {
-                capture(name, key)?;
-            }
-        }
-    }
-    Ok(rule)
-}
-
-fn check_bounds(rule: &str, min: Option<f64>, max: Option<f64>) -> Result<(), String> {
-    match (min, max) {
-        (None, None) => Err(format!(
-            "{rule}: give `min`, `max` or both (in units of lesson time)"
-        )),
-        (Some(a), Some(b)) if a > b => Err(format!("{rule}: min {a} is above max {b}")),
-        _ => Ok(()),
     }
 }
 
@@ -797,7 +491,7 @@ overlap = { from = "start", to = "finish", key = "id", at_least = 5 }
         assert_eq!(scoped.args, ["scoped"]);
         assert_eq!(scoped.kinds.len(), 2);
         assert!(scoped.kind("start").matcher.is_match("W3 s"));
-        let names: Vec<_> = scoped.rules.iter().map(|r| r.rule.name()).collect();
+        let names: Vec<_> = scoped.rules.iter().map(|r| r.rule.name).collect();
         assert_eq!(names, ["order", "overlap", "last"]);
         let e = error(&format!(
             "{GOOD}\n[[case]]\nname = \"x\"\nlike = \"nope\"\n"

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -255,9 +256,11 @@ pub fn build_package(
         .arg(target_dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        // A group of its own, so a cancel (Ctrl-C) takes the launcher and cargo down together.
+        .process_group(0);
     let started = Instant::now();
-    let build = crate::workspace::run_build(command)?;
+    let build = crate::workspace::run_build(command, &crate::cancel::Cancel::process())?;
     let took = started.elapsed();
     if let Some(binary) = build.binaries.get(package) {
         return Ok(Ok(binary.clone()));

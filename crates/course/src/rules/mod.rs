@@ -1,0 +1,434 @@
+//! The rules a `[[case.expect]]` table can hold: one file per rule, listed once in [`rules!`].
+//!
+//! Each rule's file holds everything about it: the serde form of its table, its
+//! validation against the case's line kinds, its judgement with the explanation
+//! (expected against got), its class (timing or deterministic), its documentation
+//! row and its unit tests. The list at the bottom of this file is the only other
+//! place a rule is named; from it come the raw table serde reads, the names the
+//! "has no rule" error lists, and the rules table of `docs/expectations.md`.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::runner::{Line, Run};
+use crate::spec::{Case, Kind};
+
+/// Whether a rule's verdict may change from one run of the same program to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Order and timing of lines, or what sampling saw: a racy or loaded run may vary, so a
+    /// failure is worth running again.
+    Timing,
+    /// The same program gives the same verdict every time (exit code, line counts, `only`…).
+    Deterministic,
+}
+
+/// What one rule says about one run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Holds,
+    Fails {
+        expected: String,
+        got: String,
+    },
+    /// The machine cannot show what the rule needs (e.g. parallelism on one core): the
+    /// student is not failed, and the report says why the rule was not judged.
+    NotJudged(String),
+}
+
+impl Verdict {
+    pub fn fails(expected: impl Into<String>, got: impl Into<String>) -> Verdict {
+        Verdict::Fails {
+            expected: expected.into(),
+            got: got.into(),
+        }
+    }
+}
+
+/// One compiled rule: how to judge a run by it.
+pub trait Rule: fmt::Debug + Send + Sync {
+    fn judge(&self, cx: &Ctx) -> Verdict;
+
+    /// The `from`→`to` spans per `key` this rule is about, for the timeline's rows.
+    fn spans(&self) -> Option<(&str, &str, &str)> {
+        None
+    }
+}
+
+/// What a rule is judged against: the case, the run, and the time unit to read it in.
+pub struct Ctx<'a> {
+    pub case: &'a Case,
+    pub run: &'a Run,
+    /// Seconds of real time per unit of lesson time for this judgement.
+    pub scale: f64,
+    pub seen: Vec<Seen<'a>>,
+}
+
+/// A stdout line and its time in units.
+pub struct Seen<'a> {
+    pub line: &'a Line,
+    pub units: f64,
+    /// Its position among the stdout lines.
+    pub index: usize,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(case: &'a Case, run: &'a Run, scale: f64) -> Ctx<'a> {
+        let seen = run
+            .stdout_lines()
+            .enumerate()
+            .map(|(index, line)| Seen {
+                line,
+                units: line.at.as_secs_f64() / scale,
+                index,
+            })
+            .collect();
+        Ctx {
+            case,
+            run,
+            scale,
+            seen,
+        }
+    }
+
+    /// The stdout lines of kind `name`, in order.
+    pub fn of_kind(&self, name: &str) -> Vec<&Seen<'a>> {
+        let kind = self.case.kind(name);
+        self.seen
+            .iter()
+            .filter(|s| kind.matcher.is_match(&s.line.text))
+            .collect()
+    }
+
+    /// Capture `key` of a line of kind `kind`.
+    pub fn key_of(&self, kind: &str, key: &str, s: &Seen) -> Option<String> {
+        self.case.kind(kind).matcher.capture(&s.line.text, key)
+    }
+
+    /// Seconds since the start to units at this judgement's scale.
+    pub fn units(&self, secs: f64) -> f64 {
+        secs / self.scale
+    }
+
+    /// Spans per capture value: from the first `from` line to the first `to` line after it.
+    pub fn spans(&self, from: &str, to: &str, key: &str) -> BTreeMap<String, (f64, f64)> {
+        let tos = self.of_kind(to);
+        let mut out = BTreeMap::new();
+        for f in self.of_kind(from) {
+            let Some(k) = self.key_of(from, key, f) else {
+                continue;
+            };
+            if out.contains_key(&k) {
+                continue;
+            }
+            if let Some(t) = tos
+                .iter()
+                .find(|t| t.units >= f.units && self.key_of(to, key, t).as_ref() == Some(&k))
+            {
+                out.insert(k, (f.units, t.units));
+            }
+        }
+        out
+    }
+
+    /// The real-time window (seconds since the start) from the first `from` line to the last
+    /// `to` line, or the whole run when the lines are missing.
+    pub fn window(&self, from: &str, to: &str) -> (f64, f64) {
+        let start = self
+            .of_kind(from)
+            .first()
+            .map_or(0.0, |s| s.line.at.as_secs_f64());
+        let end = self
+            .of_kind(to)
+            .last()
+            .map_or(self.run.wall.as_secs_f64(), |s| s.line.at.as_secs_f64());
+        (start, end.max(start))
+    }
+}
+
+/// The line kinds a rule may name, for its validation; errors are prefixed with the rule's name.
+pub struct Known<'a> {
+    pub rule: &'static str,
+    pub kinds: &'a [Kind],
+}
+
+impl Known<'_> {
+    /// An error unless a line kind `name` exists.
+    pub fn kind(&self, name: &str) -> Result<(), String> {
+        if self.kinds.iter().any(|k| k.name == name) {
+            return Ok(());
+        }
+        let known: Vec<_> = self.kinds.iter().map(|k| k.name.as_str()).collect();
+        Err(format!(
+            "{}: no line kind `{name}` in [case.lines] (known: {})",
+            self.rule,
+            if known.is_empty() {
+                "none".into()
+            } else {
+                known.join(", ")
+            }
+        ))
+    }
+
+    /// An error unless line kind `kind` exists and its regex has a capture `key`.
+    pub fn capture(&self, kind: &str, key: &str) -> Result<(), String> {
+        self.kind(kind)?;
+        let k = self
+            .kinds
+            .iter()
+            .find(|k| k.name == kind)
+            .expect("checked above");
+        if k.matcher.has_capture(key) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{}: line kind `{kind}` has no capture `{key}`; name it in the regex, e.g. (?<{key}>\\d+)",
+                self.rule
+            ))
+        }
+    }
+
+    /// An error unless at least one bound is given and they are in order.
+    pub fn bounds(&self, min: Option<f64>, max: Option<f64>) -> Result<(), String> {
+        match (min, max) {
+            (None, None) => Err(format!(
+                "{}: give `min`, `max` or both (in units of lesson time)",
+                self.rule
+            )),
+            (Some(a), Some(b)) if a > b => Err(format!("{}: min {a} is above max {b}", self.rule)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The most intervals open at one moment; an interval ending as another starts does not overlap it.
+pub(crate) fn max_open(spans: &BTreeMap<String, (f64, f64)>) -> usize {
+    let mut events: Vec<(f64, i32)> = spans
+        .values()
+        .flat_map(|&(a, b)| [(a, 1), (b, -1)])
+        .collect();
+    events.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+    let (mut open, mut most) = (0i32, 0i32);
+    for (_, delta) in events {
+        open += delta;
+        most = most.max(open);
+    }
+    most as usize
+}
+
+pub(crate) fn within(x: f64, min: Option<f64>, max: Option<f64>) -> bool {
+    min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m)
+}
+
+pub(crate) fn bounds_text(min: Option<f64>, max: Option<f64>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("between {} and {} units", fmt_units(a), fmt_units(b)),
+        (Some(a), None) => format!("at least {} units", fmt_units(a)),
+        (None, Some(b)) => format!("at most {} units", fmt_units(b)),
+        (None, None) => "any time".into(),
+    }
+}
+
+pub fn fmt_units(x: f64) -> String {
+    format!("{x:.1}")
+}
+
+/// A compiled rule with its registry entry.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub name: &'static str,
+    pub class: Class,
+    pub rule: Arc<dyn Rule>,
+}
+
+/// What every rule's file provides to the registry.
+pub struct Entry {
+    pub name: &'static str,
+    /// The rule's table as it is written in a spec, for the docs.
+    pub syntax: &'static str,
+    /// What it checks, for the docs: one Markdown paragraph.
+    pub doc: &'static str,
+    pub class: Class,
+}
+
+/// Lists every rule once: `key => module`. Each module defines `Spec` (its serde value),
+/// `compile(&Spec, &Known) -> Result<impl Rule, String>`, and the consts `SYNTAX`, `DOC`
+/// and `CLASS`.
+macro_rules! rules {
+    ($($key:ident => $module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// A `[[case.expect]]` table as serde reads it: a hint and one rule.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(crate) struct RawRule {
+            pub hint: Option<String>,
+            $($key: Option<$module::Spec>,)*
+        }
+
+        /// Every rule, in the order the docs list them.
+        pub const ALL: &[Entry] = &[$(Entry {
+            name: stringify!($key),
+            syntax: $module::SYNTAX,
+            doc: $module::DOC,
+            class: $module::CLASS,
+        }),*];
+
+        impl RawRule {
+            /// The rule this table holds, validated against the case's line kinds.
+            pub(crate) fn compile(&self, kinds: &[Kind]) -> Result<Compiled, String> {
+                let mut found: Vec<&'static str> = Vec::new();
+                $(if self.$key.is_some() { found.push(stringify!($key)); })*
+                match found.len() {
+                    1 => {}
+                    0 => return Err(format!(
+                        "this [[case.expect]] has no rule; use one of {}",
+                        names().join(", ")
+                    )),
+                    _ => return Err(format!(
+                        "this [[case.expect]] holds several rules ({}); give each its own [[case.expect]] table",
+                        found.join(", ")
+                    )),
+                }
+                $(if let Some(spec) = &self.$key {
+                    let known = Known { rule: stringify!($key), kinds };
+                    let rule = $module::compile(spec, &known)?;
+                    return Ok(Compiled {
+                        name: stringify!($key),
+                        class: $module::CLASS,
+                        rule: Arc::new(rule),
+                    });
+                })*
+                unreachable!("one rule was found above")
+            }
+        }
+    };
+}
+
+rules! {
+    only => only,
+    first => first,
+    last => last,
+    order => order,
+    sorted => sorted,
+    overlap => overlap,
+    span => span,
+    gap => gap,
+    elapsed => elapsed,
+    same_keys => same_keys,
+    threads => threads,
+    processes => processes,
+    threads_at_once => threads_at_once,
+    parallel => parallel,
+    own_processes => own_processes,
+    writers => writers,
+    children => children,
+    equal => equal,
+    parallel_children => parallel_children,
+}
+
+/// The name of every rule, in the registry's order.
+pub fn names() -> Vec<&'static str> {
+    ALL.iter().map(|e| e.name).collect()
+}
+
+/// The rules table of `docs/expectations.md`, made from each rule's own doc text.
+pub fn docs_table() -> String {
+    let mut out = String::from("| rule | meaning | rerun on failure |\n|---|---|---|\n");
+    for e in ALL {
+        let class = match e.class {
+            Class::Timing => "yes (order or timing)",
+            Class::Deterministic => "no",
+        };
+        out += &format!("| `{}` | {} | {class} |\n", e.syntax, e.doc);
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Helpers for the rules' unit tests: a case with worker lines, runs made up from lines.
+
+    use std::path::Path;
+
+    use crate::judge::{Failure, judge};
+    use crate::runner::{Ending, Run, fake_run};
+    use crate::spec::{Case, Spec};
+
+    /// A run whose stdout lines arrived at the given unit times, six threads seen at once.
+    pub fn fake(lines: &[(f64, &str)], ending: Ending) -> Run {
+        let mut run = fake_run(lines, ending);
+        run.peak_threads = 6;
+        run
+    }
+
+    pub fn case(rules: &str) -> Case {
+        let source = format!(
+            r#"
+[[case]]
+name = "default"
+hint = "case hint"
+[case.lines]
+start = {{ regex = '^Worker (?<id>\d+) starting$', count = 3 }}
+finish = {{ regex = '^Worker (?<id>\d+) finished$', count = 3 }}
+done = {{ text = "done", min = 0 }}
+{rules}"#
+        );
+        Spec::parse(Path::new("expect.toml"), &source)
+            .unwrap()
+            .cases
+            .remove(0)
+    }
+
+    pub fn concurrent() -> Vec<(f64, &'static str)> {
+        vec![
+            (0.0, "Worker 0 starting"),
+            (0.0, "Worker 1 starting"),
+            (0.1, "Worker 2 starting"),
+            (2.0, "Worker 1 finished"),
+            (2.0, "Worker 0 finished"),
+            (2.1, "Worker 2 finished"),
+        ]
+    }
+
+    pub fn sequential() -> Vec<(f64, &'static str)> {
+        vec![
+            (0.0, "Worker 0 starting"),
+            (2.0, "Worker 0 finished"),
+            (2.0, "Worker 1 starting"),
+            (4.0, "Worker 1 finished"),
+            (4.0, "Worker 2 starting"),
+            (6.0, "Worker 2 finished"),
+        ]
+    }
+
+    pub fn verdict(rules: &str, lines: &[(f64, &str)]) -> Vec<Failure> {
+        judge(&case(rules), &fake(lines, Ending::Exited(0))).failures
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_open_counts_touching_spans_as_sequential() {
+        let spans = BTreeMap::from([("a".to_string(), (0.0, 1.0)), ("b".to_string(), (1.0, 2.0))]);
+        assert_eq!(max_open(&spans), 1);
+    }
+
+    #[test]
+    fn every_rule_is_documented_and_named_once() {
+        let mut names = names();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), ALL.len());
+        for e in ALL {
+            assert!(e.syntax.contains(e.name), "{}: {}", e.name, e.syntax);
+            assert!(!e.doc.trim().is_empty(), "{} has no doc", e.name);
+        }
+    }
+}
