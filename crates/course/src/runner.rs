@@ -389,6 +389,9 @@ pub fn run(options: &RunOptions) -> Run {
         for report in jail.reports() {
             match report {
                 Report::Left(n) => left_running = left_running.max(n),
+                Report::Reaped(n) => {
+                    tree.reaped_children_trace = tree.reaped_children_trace.max(n);
+                }
                 Report::Processes(n) if ending.is_none() => {
                     ending = Some(Ending::TooManyProcesses(n));
                 }

@@ -19,6 +19,9 @@ use super::{Policy, rules};
 pub enum Report {
     /// The program's pid, once forked: the launcher itself is not the program.
     Started(i32),
+    /// The program's trace of children it reaped (cminflt + cutime + cstime), read while
+    /// it was a zombie: the grader cannot look at it then, since the launcher reaps it.
+    Reaped(u64),
     /// Processes still running when the program itself exited (all killed since).
     Left(usize),
     /// The tree reached this many processes at once, past its cap; all were killed.
@@ -33,6 +36,7 @@ impl Report {
     fn line(&self) -> String {
         match self {
             Report::Started(pid) => format!("pid {pid}\n"),
+            Report::Reaped(n) => format!("reaped {n}\n"),
             Report::Left(n) => format!("left {n}\n"),
             Report::Processes(n) => format!("processes {n}\n"),
             Report::TimedOut => "timeout\n".into(),
@@ -47,6 +51,7 @@ impl Report {
                 let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
                 match word {
                     "pid" => rest.parse().ok().map(Report::Started),
+                    "reaped" => rest.parse().ok().map(Report::Reaped),
                     "left" => rest.parse().ok().map(Report::Left),
                     "processes" => rest.parse().ok().map(Report::Processes),
                     "timeout" => Some(Report::TimedOut),
@@ -118,7 +123,7 @@ pub fn main(args: &[OsString]) -> i32 {
             kill_tree(me);
             die_by(libc::SIGKILL);
         }
-        if let Some(status) = reap(child) {
+        if let Some(status) = reap(child, &mut reporter) {
             let left = kill_tree(me);
             if left > 0 {
                 reporter.send(&Report::Left(left));
@@ -291,20 +296,41 @@ fn wait_signal(set: &libc::sigset_t, timeout: Duration) -> i32 {
     unsafe { libc::sigtimedwait(set, std::ptr::null_mut(), &ts).max(0) }
 }
 
-/// Reaps whatever has exited; the program's own wait status once it has.
-fn reap(program: i32) -> Option<i32> {
+/// Reaps whatever has exited; the program's own wait status once it has. Each exit is
+/// looked at before it is reaped (`WNOWAIT`), so the program's last trace can be reported.
+fn reap(program: i32, reporter: &mut Reporter) -> Option<i32> {
     let mut found = None;
     loop {
-        let mut status = 0;
-        // SAFETY: waitpid on our own children.
-        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
-        if pid <= 0 {
+        // SAFETY: a zeroed siginfo_t is valid for waitid to fill in.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+        // SAFETY: waitid on our own children with a valid out-pointer.
+        let r = unsafe { libc::waitid(libc::P_ALL, 0, &mut info, flags) };
+        // SAFETY: si_pid is set when waitid reported a child (0 when none has exited).
+        let pid = unsafe { info.si_pid() };
+        if r != 0 || pid == 0 {
             return found;
         }
+        if pid == program
+            && let Some(trace) = reaped_trace(pid)
+        {
+            reporter.send(&Report::Reaped(trace));
+        }
+        let mut status = 0;
+        // SAFETY: reaping the child waitid just reported.
+        unsafe { libc::waitpid(pid, &mut status, 0) };
         if pid == program {
             found = Some(status);
         }
     }
+}
+
+/// A zombie's cminflt + cutime + cstime, as the runner reads them (fields 10, 14 and 15 of stat).
+fn reaped_trace(pid: i32) -> Option<u64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = text[text.rfind(')')? + 2..].split_whitespace().collect();
+    let num = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
+    Some(num(8)? + num(13)? + num(14)?)
 }
 
 /// Exits as the program did: the same code, or killed by the same signal.
@@ -400,6 +426,7 @@ mod tests {
     fn reports_read_back_as_written() {
         let all = [
             Report::Started(41),
+            Report::Reaped(7),
             Report::Left(2),
             Report::Processes(70),
             Report::TimedOut,
@@ -410,6 +437,7 @@ mod tests {
             Report::parse(&text),
             [
                 Report::Started(41),
+                Report::Reaped(7),
                 Report::Left(2),
                 Report::Processes(70),
                 Report::TimedOut,
