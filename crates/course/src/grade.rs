@@ -16,7 +16,7 @@ use crate::check::{CaseResult, Program, Trust, check_case_runs};
 use crate::explain::explain;
 use crate::spec::{Case, Spec};
 use crate::stage;
-use crate::workspace::Unit;
+use crate::workspace::Package;
 
 /// One graded test: a case of a lesson, or a lesson that did not compile.
 #[derive(Debug, Clone)]
@@ -61,7 +61,7 @@ pub struct Grader<'a> {
     /// The grader's own checkout: its specs and skeleton are the only ones used.
     pub root: &'a Path,
     /// The lessons (or exercises) to grade, from the grader's checkout.
-    pub units: Vec<&'a Unit>,
+    pub packages: Vec<&'a Package>,
     /// Shared across submissions so dependencies compile once.
     pub target_dir: PathBuf,
 }
@@ -69,7 +69,7 @@ pub struct Grader<'a> {
 impl Grader<'_> {
     /// Reads every spec first: a grader whose own spec is broken cannot grade anyone.
     pub fn specs(&self) -> anyhow::Result<Vec<Spec>> {
-        self.units
+        self.packages
             .iter()
             .map(|u| Spec::load(&u.spec_path()).map_err(anyhow::Error::from))
             .collect()
@@ -110,8 +110,8 @@ impl Grader<'_> {
             );
         }
         self.stage(submission, &private.stage())?;
-        for unit in &self.units {
-            let folder = unit_folder(self.root, unit)?;
+        for package in &self.packages {
+            let folder = package_folder(self.root, package)?;
             let from = submission.join(&folder);
             let outcome = if !from.join("Cargo.toml").is_file() {
                 Err(format!(
@@ -121,12 +121,12 @@ impl Grader<'_> {
             } else {
                 match stage::build_package(
                     &private,
-                    &unit.package,
+                    &package.name,
                     &self.target_dir,
                     self.build_timeout(),
                 )? {
                     Ok(binary) => {
-                        let own = own_bins.path().join(&unit.package);
+                        let own = own_bins.path().join(&package.name);
                         std::fs::copy(&binary, &own)
                             .with_context(|| format!("cannot copy {}", binary.display()))?;
                         Ok(own)
@@ -138,7 +138,7 @@ impl Grader<'_> {
         }
         // One student's build must not leave anything that changes another's grade, nor
         // their compiled work for the next to read.
-        let packages: Vec<&str> = self.units.iter().map(|u| u.package.as_str()).collect();
+        let packages: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
         stage::forget_submission(&private, &self.target_dir, &packages);
         let restored = dependencies.restore(&private)?;
         if !restored.is_empty() {
@@ -153,13 +153,13 @@ impl Grader<'_> {
         let ran = Instant::now();
         let mut tests = Vec::new();
         let mut jobs = Vec::new();
-        for ((unit, spec), binary) in self.units.iter().zip(specs).zip(binaries) {
+        for ((package, spec), binary) in self.packages.iter().zip(specs).zip(binaries) {
             match binary {
                 Err(message) => {
                     let max: f64 = spec.cases.iter().map(|c| c.points).sum();
                     tests.push(Some(Test {
-                        name: format!("{}: build", unit.package),
-                        package: unit.package.clone(),
+                        name: format!("{}: build", package.name),
+                        package: package.name.clone(),
                         score: 0.0,
                         max_score: max,
                         passed: false,
@@ -167,7 +167,7 @@ impl Grader<'_> {
                         reason: "does not compile".into(),
                         output: format!(
                             "{} does not compile, so none of its cases ran:\n\n{message}",
-                            unit.package
+                            package.name
                         ),
                         time: Duration::ZERO,
                     }));
@@ -176,7 +176,7 @@ impl Grader<'_> {
                     for case in &spec.cases {
                         jobs.push(Job {
                             slot: tests.len(),
-                            unit,
+                            package,
                             case,
                             program: Program::binary(&binary),
                         });
@@ -212,15 +212,15 @@ impl Grader<'_> {
             .parse()
             .context("the grader's own Cargo.toml does not parse")?;
         let mut members = vec![toml::Value::from("crates/lesson-kit")];
-        for unit in &self.units {
-            let folder = unit_folder(self.root, unit)?;
+        for package in &self.packages {
+            let folder = package_folder(self.root, package)?;
             let from = submission.join(&folder);
             if from.join("Cargo.toml").is_file() {
                 let to = stage.join(&folder);
                 copy_sources(&from, &to)?;
                 // The grader's manifest, never the student's: dependencies and build
                 // scripts are the course's choice.
-                let text = stage::lesson_manifest(&unit.dir.join("Cargo.toml"))?;
+                let text = stage::lesson_manifest(&package.dir.join("Cargo.toml"))?;
                 std::fs::write(to.join("Cargo.toml"), text)?;
                 members.push(toml::Value::from(folder.to_string_lossy().into_owned()));
             }
@@ -251,19 +251,19 @@ impl Grader<'_> {
     }
 
     /// The compiled dependencies as the grader built them from its own lessons: each
-    /// unit's are built and recorded once per target dir (again when the grader's lock
-    /// file or that unit's manifest changes), then checked after every submission's build.
+    /// package's are built and recorded once per target dir (again when the grader's lock
+    /// file or that package's manifest changes), then checked after every submission's build.
     fn dependencies(&self, private: &stage::Private) -> anyhow::Result<stage::Dependencies> {
         let lock_path = self.root.join("Cargo.lock");
         let lock = std::fs::read_to_string(&lock_path).unwrap_or_default();
         let mut dependencies = stage::Dependencies::load(private, &lock);
         let units: Vec<(&str, String)> = self
-            .units
+            .packages
             .iter()
-            .map(|u| {
+            .map(|p| {
                 let manifest =
-                    std::fs::read_to_string(u.dir.join("Cargo.toml")).unwrap_or_default();
-                (u.package.as_str(), manifest)
+                    std::fs::read_to_string(p.dir.join("Cargo.toml")).unwrap_or_default();
+                (p.name.as_str(), manifest)
             })
             .collect();
         let missing = dependencies.missing(&units);
@@ -304,7 +304,7 @@ pub const SIDE_BY_SIDE: usize = 8;
 /// One case to run for a grade, and where its test goes in the report.
 struct Job<'a> {
     slot: usize,
-    unit: &'a Unit,
+    package: &'a Package,
     case: &'a Case,
     program: Program,
 }
@@ -317,7 +317,7 @@ struct Job<'a> {
 fn run_jobs(jobs: &[Job]) -> Vec<(usize, Test)> {
     let run_one = |job: &Job| {
         let result = check_case_runs(&job.program, job.case, Trust::Untrusted, RUNS);
-        (job.slot, test_of(job.unit, &result))
+        (job.slot, test_of(job.package, &result))
     };
     let mut done: Vec<(usize, Test)> = jobs.iter().filter(|j| j.case.alone).map(run_one).collect();
     let shared: Vec<&Job> = jobs.iter().filter(|j| !j.case.alone).collect();
@@ -357,10 +357,10 @@ fn bins_dir() -> anyhow::Result<tempfile::TempDir> {
     Ok(dir)
 }
 
-/// The unit's folder relative to the grader's root, e.g. `lessons/03-multithreading`.
-fn unit_folder(root: &Path, unit: &Unit) -> anyhow::Result<PathBuf> {
+/// The package's folder relative to the grader's root, e.g. `lessons/03-multithreading`.
+fn package_folder(root: &Path, package: &Package) -> anyhow::Result<PathBuf> {
     let root = root.canonicalize()?;
-    let dir = unit.dir.canonicalize()?;
+    let dir = package.dir.canonicalize()?;
     Ok(dir
         .strip_prefix(&root)
         .with_context(|| {
@@ -394,7 +394,7 @@ fn copy_sources(from: &Path, to: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn test_of(unit: &Unit, result: &CaseResult) -> Test {
+fn test_of(package: &Package, result: &CaseResult) -> Test {
     let case = &result.case;
     let runs = if result.runs > 1 {
         format!("failed {} of {} runs: ", result.failed_runs, result.runs)
@@ -432,8 +432,8 @@ fn test_of(unit: &Unit, result: &CaseResult) -> Test {
         explain(result, 40)
     };
     Test {
-        name: format!("{}: {}", unit.package, case.name),
-        package: unit.package.clone(),
+        name: format!("{}: {}", package.name, case.name),
+        package: package.name.clone(),
         score: if result.passed() { case.points } else { 0.0 },
         max_score: case.points,
         passed: result.passed(),
