@@ -9,19 +9,19 @@ use serde_json::Value;
 use crate::support;
 
 /// A student's copy of the course with some lines of one file replaced.
-struct Submission {
+pub(crate) struct Submission {
     dir: tempfile::TempDir,
 }
 
 impl Submission {
-    fn new() -> Submission {
+    pub(crate) fn new() -> Submission {
         Submission {
             dir: support::copy_of_course(),
         }
     }
 
     /// Replaces `from` by `to` in `file`; the test breaks loudly if the lesson no longer has `from`.
-    fn edit(self, file: &str, from: &str, to: &str) -> Submission {
+    pub(crate) fn edit(self, file: &str, from: &str, to: &str) -> Submission {
         let path = self.dir.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(
@@ -66,7 +66,7 @@ impl Submission {
         self
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 }
@@ -389,7 +389,7 @@ fn grade_as(grader: &Path, submission: &Submission, lessons: &[&str]) -> Graded 
     }
 }
 
-fn grade_target_dir() -> PathBuf {
+pub(crate) fn grade_target_dir() -> PathBuf {
     support::root().join("target").join("it-grade")
 }
 

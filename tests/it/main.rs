@@ -12,6 +12,8 @@ mod grade;
 mod lessons;
 /// The Python originals, judged against the same specs as their translations.
 mod originals;
+/// Hostile submissions: the sandbox holds against each attack, at build time and at run time.
+mod sandbox;
 /// House rules that hold for every file: headers, dependencies, one source of truth.
 mod tidy;
 /// Every lesson README's "Try it", rendered from try.toml and applied to a copy.

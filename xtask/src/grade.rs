@@ -26,10 +26,14 @@ pub struct Args {
     /// Write JUnit XML here (a folder of <student>.xml with --submissions).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Write GitHub Classroom's runner result (base64 JSON for a step output) here
+    /// (a folder of <student>.b64 with --submissions).
+    #[arg(long, value_name = "FILE")]
+    classroom: Option<PathBuf>,
     /// Also grade every exercise (with LESSON names: those and every exercise).
     #[arg(long)]
     exercises: bool,
-    /// Where submissions are built; shared so dependencies compile once (default: target/grade).
+    /// Where submissions are built; shared so dependencies compile once (default: a private folder under $TMPDIR).
     #[arg(long, value_name = "DIR")]
     target_dir: Option<PathBuf>,
 }
@@ -43,18 +47,29 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let grader = Grader {
         root,
         packages: chosen,
-        target_dir: args
-            .target_dir
-            .clone()
-            .unwrap_or_else(|| root.join("target/grade")),
+        target_dir: match args.target_dir.clone() {
+            Some(dir) => dir,
+            None => course::stage::default_target_dir(root)?,
+        },
     };
+    for report in [&args.json, &args.junit, &args.classroom]
+        .into_iter()
+        .flatten()
+    {
+        course::stage::check_report_path(report, &grader.target_dir)?;
+    }
     let specs = grader.specs()?;
     match &args.submissions {
         None => {
             let submission = args.submission.clone().unwrap_or_else(|| root.to_owned());
             let grade = grader.grade(&submission, &specs)?;
             print_grade(&grade);
-            write_reports(&grade, args.json.as_deref(), args.junit.as_deref())?;
+            write_reports(
+                &grade,
+                args.json.as_deref(),
+                args.junit.as_deref(),
+                args.classroom.as_deref(),
+            )?;
         }
         Some(folder) => grade_class(&grader, &specs, folder, &args)?,
     }
@@ -97,7 +112,16 @@ fn grade_class(
         print_grade(&grade);
         let json = args.json.as_ref().map(|d| d.join(format!("{name}.json")));
         let junit = args.junit.as_ref().map(|d| d.join(format!("{name}.xml")));
-        write_reports(&grade, json.as_deref(), junit.as_deref())?;
+        let classroom = args
+            .classroom
+            .as_ref()
+            .map(|d| d.join(format!("{name}.b64")));
+        write_reports(
+            &grade,
+            json.as_deref(),
+            junit.as_deref(),
+            classroom.as_deref(),
+        )?;
         rows.push((name, grade, started.elapsed()));
     }
     println!("━━ class ━━");
@@ -132,9 +156,19 @@ fn print_grade(grade: &Grade) {
         ));
     }
     print!("{}", report::fence_for_ci(&text));
+    println!("{}", course::sandbox::summary(&grade.protections));
 }
 
-fn write_reports(grade: &Grade, json: Option<&Path>, junit: Option<&Path>) -> anyhow::Result<()> {
+fn write_reports(
+    grade: &Grade,
+    json: Option<&Path>,
+    junit: Option<&Path>,
+    classroom: Option<&Path>,
+) -> anyhow::Result<()> {
+    if let Some(path) = classroom {
+        report::write_atomically(path, course::classroom::payload(grade).as_bytes())?;
+        eprintln!("wrote {}", path.display());
+    }
     if let Some(path) = json {
         let text = serde_json::to_string_pretty(&report::gradescope_json(grade))?;
         report::write_atomically(path, text.as_bytes())?;

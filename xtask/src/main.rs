@@ -63,6 +63,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // The grader re-executes this binary as the sandbox launcher of student code; it
+    // must stay single-threaded, so it is dispatched before anything else runs.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "__sandbox") {
+        std::process::exit(course::sandbox::launcher::main(&args[2..]));
+    }
+    if let Ok(me) = std::env::current_exe() {
+        course::sandbox::set_launcher(me, vec!["__sandbox".into()]);
+    }
     let cli = Cli::parse();
     if let Err(error) = interrupt::install() {
         eprintln!("warning: Ctrl-C will not stop what runs cleanly: {error}");

@@ -15,7 +15,8 @@ use anyhow::{Context, bail};
 use crate::check::{CaseResult, Program, Trust, check_case_runs};
 use crate::explain::explain;
 use crate::spec::{Case, Spec};
-use crate::workspace::{self, Package};
+use crate::stage;
+use crate::workspace::Package;
 
 /// One graded test: a case of a lesson, or a lesson that did not compile.
 #[derive(Debug, Clone)]
@@ -41,6 +42,8 @@ pub struct Grade {
     pub tests: Vec<Test>,
     pub build_time: Duration,
     pub run_time: Duration,
+    /// What protected the grader from this submission, and what was missing.
+    pub protections: Vec<crate::sandbox::Protection>,
 }
 
 impl Grade {
@@ -83,25 +86,30 @@ impl Grader<'_> {
         std::fs::create_dir_all(&self.target_dir).with_context(|| {
             format!("cannot create the target dir {}", self.target_dir.display())
         })?;
+        let private = stage::Private::for_target(&self.target_dir)?;
+        stage::check_stage_outside(self.root, &private)?;
         // The binaries are copied out of the target dir into a folder of this grade's own,
-        // so graders sharing a target dir can run their cases side by side.
-        let own_bins = tempfile::Builder::new()
-            .prefix("grade-bins-")
-            .tempdir_in(&self.target_dir)
-            .context("cannot make a folder for binaries in the target dir")?;
+        // so graders sharing a target dir can run their cases side by side. It sits in the
+        // private root (mode 0711) and is world-readable, so a program run as another
+        // user can be started from it, but nobody else can list or change it.
+        let own_bins = bins_dir()?;
         let built = Instant::now();
         let mut binaries = Vec::new();
         // Cargo keys a member's build by its path relative to the workspace and judges
         // freshness by mtime, so two staging folders at different places would share one
         // build and one could be taken as fresh for the other. One staging folder at a
         // fixed place, filled and built under a lock, is always the submission's own.
-        let lock = BuildLock::take(&self.target_dir)?;
-        let stage = self.target_dir.join("stage");
-        if stage.exists() {
-            std::fs::remove_dir_all(&stage)
-                .with_context(|| format!("cannot clear {}", stage.display()))?;
+        let lock = stage::BuildLock::take(&private)?;
+        let dependencies = self.dependencies(&private)?;
+        let restored = dependencies.restore(&private)?;
+        if !restored.is_empty() {
+            eprintln!(
+                "warning: {} compiled dependencies in {} had changed since the grader built them; they were restored",
+                restored.len(),
+                self.target_dir.display()
+            );
         }
-        self.stage(submission, &stage)?;
+        self.stage(submission, &private.stage())?;
         for package in &self.packages {
             let folder = package_folder(self.root, package)?;
             let from = submission.join(&folder);
@@ -111,23 +119,34 @@ impl Grader<'_> {
                     folder.display()
                 ))
             } else {
-                let build = workspace::build(&stage, &[&package.name], Some(&self.target_dir))?;
-                match build.binaries.get(&package.name) {
-                    Some(binary) => {
+                match stage::build_package(
+                    &private,
+                    &package.name,
+                    &self.target_dir,
+                    self.build_timeout(),
+                )? {
+                    Ok(binary) => {
                         let own = own_bins.path().join(&package.name);
-                        std::fs::copy(binary, &own)
+                        std::fs::copy(&binary, &own)
                             .with_context(|| format!("cannot copy {}", binary.display()))?;
                         Ok(own)
                     }
-                    None => Err(build
-                        .errors
-                        .values()
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("\n")),
+                    Err(message) => Err(message),
                 }
             };
             binaries.push(outcome);
+        }
+        // One student's build must not leave anything that changes another's grade, nor
+        // their compiled work for the next to read.
+        let packages: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
+        stage::forget_submission(&private, &self.target_dir, &packages);
+        let restored = dependencies.restore(&private)?;
+        if !restored.is_empty() {
+            eprintln!(
+                "warning: building {} changed {} compiled dependencies; they were restored",
+                submission.display(),
+                restored.len()
+            );
         }
         drop(lock);
         let build_time = built.elapsed();
@@ -178,11 +197,17 @@ impl Grader<'_> {
             tests,
             build_time,
             run_time: ran.elapsed(),
+            protections: crate::sandbox::protections(),
         })
     }
 
-    /// Lays out the staging workspace: the grader's skeleton plus the submission's lesson folders.
+    /// Lays out the staging workspace: the grader's skeleton and lesson manifests plus the
+    /// submission's lesson sources.
     fn stage(&self, submission: &Path, stage: &Path) -> anyhow::Result<()> {
+        if stage.exists() {
+            std::fs::remove_dir_all(stage)
+                .with_context(|| format!("cannot clear {}", stage.display()))?;
+        }
         let mut manifest: toml::Table = std::fs::read_to_string(self.root.join("Cargo.toml"))?
             .parse()
             .context("the grader's own Cargo.toml does not parse")?;
@@ -191,7 +216,12 @@ impl Grader<'_> {
             let folder = package_folder(self.root, package)?;
             let from = submission.join(&folder);
             if from.join("Cargo.toml").is_file() {
-                copy_sources(&from, &stage.join(&folder))?;
+                let to = stage.join(&folder);
+                copy_sources(&from, &to)?;
+                // The grader's manifest, never the student's: dependencies and build
+                // scripts are the course's choice.
+                let text = stage::lesson_manifest(&package.dir.join("Cargo.toml"))?;
+                std::fs::write(to.join("Cargo.toml"), text)?;
                 members.push(toml::Value::from(folder.to_string_lossy().into_owned()));
             }
         }
@@ -209,7 +239,57 @@ impl Grader<'_> {
             &self.root.join("crates/lesson-kit"),
             &stage.join("crates/lesson-kit"),
         )?;
-        Ok(())
+        stage::prune_lock(stage)
+    }
+
+    /// How long one lesson's build may take (`COURSE_BUILD_TIMEOUT` seconds, else 300).
+    fn build_timeout(&self) -> Duration {
+        std::env::var("COURSE_BUILD_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .map_or(stage::BUILD_TIMEOUT, Duration::from_secs)
+    }
+
+    /// The compiled dependencies as the grader built them from its own lessons: each
+    /// package's are built and recorded once per target dir (again when the grader's lock
+    /// file or that package's manifest changes), then checked after every submission's build.
+    fn dependencies(&self, private: &stage::Private) -> anyhow::Result<stage::Dependencies> {
+        let lock_path = self.root.join("Cargo.lock");
+        let lock = std::fs::read_to_string(&lock_path).unwrap_or_default();
+        let mut dependencies = stage::Dependencies::load(private, &lock);
+        let units: Vec<(&str, String)> = self
+            .packages
+            .iter()
+            .map(|p| {
+                let manifest =
+                    std::fs::read_to_string(p.dir.join("Cargo.toml")).unwrap_or_default();
+                (p.name.as_str(), manifest)
+            })
+            .collect();
+        let missing = dependencies.missing(&units);
+        if missing.is_empty() {
+            return Ok(dependencies);
+        }
+        // Whatever an earlier build left is undone first, then the grader's own lessons,
+        // built the way a submission's are, compile exactly the dependency artifacts the
+        // submissions will link against.
+        dependencies.restore(private)?;
+        stage::fetch(self.root)?;
+        self.stage(self.root, &private.stage())?;
+        for package in missing {
+            if let Err(message) =
+                stage::build_package(private, package, &self.target_dir, Duration::MAX)?
+            {
+                bail!("the grader's own {package} does not build:\n{message}");
+            }
+        }
+        dependencies.record(
+            private,
+            &self.target_dir,
+            &stage::registry_crates(&lock_path),
+            &units,
+        )?;
+        Ok(dependencies)
     }
 }
 
@@ -266,24 +346,15 @@ fn run_jobs(jobs: &[Job]) -> Vec<(usize, Test)> {
     done
 }
 
-/// An exclusive `flock` on `<target>/grade.lock`, released when dropped (or when the process dies).
-struct BuildLock {
-    _file: std::fs::File,
-}
-
-impl BuildLock {
-    fn take(target_dir: &Path) -> anyhow::Result<BuildLock> {
-        use std::os::fd::AsRawFd;
-        let path = target_dir.join("grade.lock");
-        let file = std::fs::File::create(&path)
-            .with_context(|| format!("cannot create {}", path.display()))?;
-        // SAFETY: flock on a descriptor we own; it blocks until the lock is free.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-            return Err(std::io::Error::last_os_error())
-                .context("cannot lock the grade target dir");
-        }
-        Ok(BuildLock { _file: file })
-    }
+/// A fresh folder for one grade's binaries, readable by the user programs run as.
+fn bins_dir() -> anyhow::Result<tempfile::TempDir> {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new()
+        .prefix("bins-")
+        .tempdir_in(crate::sandbox::private_root()?)
+        .context("cannot make a folder for the binaries")?;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))?;
+    Ok(dir)
 }
 
 /// The package's folder relative to the grader's root, e.g. `lessons/03-multithreading`.

@@ -5,6 +5,7 @@
 
 pub mod cancel;
 pub mod check;
+pub mod classroom;
 pub mod exercise;
 pub mod explain;
 pub mod grade;
@@ -13,7 +14,9 @@ pub mod procfs;
 pub mod report;
 pub mod rules;
 pub mod runner;
+pub mod sandbox;
 pub mod spec;
+pub mod stage;
 pub mod timeline;
 pub mod tryit;
 pub mod workspace;

@@ -56,11 +56,12 @@ pub fn gradescope_json(grade: &Grade) -> serde_json::Value {
         "max_score": grade.max_score(),
         "execution_time": (grade.build_time + grade.run_time).as_secs_f64().round(),
         "output": format!(
-            "{} of {} points; built in {:.1} s, ran in {:.1} s",
+            "{} of {} points; built in {:.1} s, ran in {:.1} s\n{}",
             fmt_points(grade.score()),
             fmt_points(grade.max_score()),
             grade.build_time.as_secs_f64(),
-            grade.run_time.as_secs_f64()
+            grade.run_time.as_secs_f64(),
+            crate::sandbox::summary(&grade.protections)
         ),
         "tests": tests,
     })
@@ -120,6 +121,16 @@ pub fn junit(grade: &Grade) -> anyhow::Result<String> {
             .last_mut()
             .expect("a suite was just pushed")
             .add_test_case(case);
+    }
+    // Which protections held is part of the result: JUnit readers show suite properties.
+    for suite in &mut suites {
+        for p in &grade.protections {
+            let state = if p.active { "in place" } else { "MISSING" };
+            suite.add_property(quick_junit::Property::new(
+                format!("sandbox.{}", p.name),
+                format!("{state}: {}", p.detail),
+            ));
+        }
     }
     report.add_test_suites(suites);
     report.to_string().context("cannot write the JUnit report")
@@ -268,6 +279,7 @@ mod tests {
             ],
             build_time: Duration::from_secs(3),
             run_time: Duration::from_secs(1),
+            protections: crate::sandbox::protections(),
         }
     }
 

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::cancel::{self, Cancel};
 use crate::procfs::{self, Stat as ProcStat, all_stats as read_all_stats};
+use crate::sandbox::{self, launcher::Report};
 use crate::spec::Limits;
 
 /// What to run and under which limits.
@@ -250,28 +251,57 @@ pub fn run(options: &RunOptions) -> Run {
         never.ending = Ending::Cancelled;
         return never;
     };
-    let mut command = Command::new(&options.program);
+    // Untrusted code runs through the sandbox launcher when one is registered (see `sandbox`).
+    let mut jail = match options.limits.zip(sandbox::launcher()) {
+        Some((limits, launcher)) => match sandbox::RunJail::prepare(launcher, options, limits) {
+            Ok(jail) => Some(jail),
+            Err(e) => {
+                return failed(
+                    options,
+                    started,
+                    format!("cannot set up the sandbox: {e:#}"),
+                );
+            }
+        },
+        None => None,
+    };
+    let mut command = match &mut jail {
+        Some(jail) => std::mem::replace(&mut jail.command, Command::new("/")),
+        None => {
+            let mut command = Command::new(&options.program);
+            command.args(&options.args);
+            for (key, value) in &options.env {
+                command.env(key, value);
+            }
+            if let Some(cwd) = &options.cwd {
+                command.current_dir(cwd);
+            }
+            command
+        }
+    };
     command
-        .args(&options.args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0);
-    for (key, value) in &options.env {
-        command.env(key, value);
-    }
-    if let Some(cwd) = &options.cwd {
-        command.current_dir(cwd);
-    }
+    // The launcher applies the limits in the sandbox itself.
     let limits = options
         .limits
+        .filter(|_| jail.is_none())
         .map(|l| (l, user_process_count() + u64::from(l.max_processes)));
-    // SAFETY: prctl and setrlimit are async-signal-safe and touch no memory of the parent.
+    let status_fd = jail.as_ref().map(|j| j.status_fd());
+    // SAFETY: prctl, fcntl and setrlimit are async-signal-safe and touch no memory of the parent.
     unsafe {
         command.pre_exec(move || {
             // If the runner dies (Ctrl-C on `cargo xtask watch`), the program dies with it
             // rather than running on unseen in its own process group.
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            // The launcher's report pipe stays open across exec.
+            if let Some(fd) = status_fd
+                && libc::fcntl(fd, libc::F_SETFD, 0) != 0
+            {
                 return Err(io::Error::last_os_error());
             }
             match limits {
@@ -290,6 +320,9 @@ pub fn run(options: &RunOptions) -> Run {
             );
         }
     };
+    if let Some(jail) = &mut jail {
+        jail.spawned();
+    }
     let pgid = child.id() as i32;
     let mut watch = Watch::new(options, child.stdout.take(), child.stderr.take(), started);
     let mut status = None;
@@ -298,10 +331,19 @@ pub fn run(options: &RunOptions) -> Run {
     let mut left_running = 0;
     let mut alive_at_timeout = Vec::new();
     let mut tree = Tree::new(pgid, started);
+    // The launcher is ours, not the program's: it is not counted, and the program is
+    // the child it reports.
+    tree.skip = jail.as_ref().map(|_| pgid);
     // A first look right away, so a program too brief for the 10 ms loop is still seen.
     tree.sample();
     loop {
         watch.poll(Duration::from_millis(10));
+        if let Some(jail) = &mut jail
+            && tree.root == pgid
+            && let Some(program) = jail.program_pid()
+        {
+            tree.root = program;
+        }
         tree.sample();
         if status.is_none() && exited(pgid) {
             // A last look at the program, exited but not yet reaped: the children it reaped
@@ -335,6 +377,9 @@ pub fn run(options: &RunOptions) -> Run {
                 if ending == Some(Ending::TimedOut) {
                     alive_at_timeout = tree.thread_names();
                 }
+                if jail.is_some() {
+                    sandbox::stop(&mut child);
+                }
                 tree.kill_all();
                 status = Some(child.wait().unwrap_or_else(|_| ExitStatus::from_raw(9)));
                 exited_at = Some(Instant::now());
@@ -358,6 +403,23 @@ pub fn run(options: &RunOptions) -> Run {
     }
     let wall = exited_at.unwrap_or_else(Instant::now) - started;
     let status = status.expect("the loop only ends after the child was reaped");
+    if let Some(jail) = &mut jail {
+        for report in jail.reports() {
+            match report {
+                Report::Left(n) => left_running = left_running.max(n),
+                Report::Reaped(n) => {
+                    tree.reaped_children_trace = tree.reaped_children_trace.max(n);
+                }
+                Report::Processes(n) if ending.is_none() => {
+                    ending = Some(Ending::TooManyProcesses(n));
+                }
+                Report::Failed(why) if ending.is_none() => {
+                    ending = Some(Ending::FailedToStart(why));
+                }
+                _ => {}
+            }
+        }
+    }
     let ending = ending.unwrap_or_else(|| match (status.code(), status.signal()) {
         (Some(code), _) => Ending::Exited(code),
         (None, Some(sig)) => Ending::Signalled(sig),
@@ -620,6 +682,10 @@ struct Tree {
     ticks: BTreeMap<i32, u64>,
     peak_threads: usize,
     peak_processes: usize,
+    /// A process of the tree that is not the program's (the sandbox launcher).
+    skip: Option<i32>,
+    /// The program itself: the group's leader, or the sandbox launcher's child.
+    root: i32,
     samples: Vec<Sample>,
     /// The root's executable, once it has exec'd (before that it is the runner's own).
     exe: Option<PathBuf>,
@@ -640,6 +706,8 @@ impl Tree {
             started,
             known: BTreeSet::from([pgid]),
             ticks: BTreeMap::new(),
+            skip: None,
+            root: pgid,
             // The program was started, so it was one process with one thread at least,
             // even if it ended before the first sample could see it.
             peak_threads: 1,
@@ -684,26 +752,26 @@ impl Tree {
         let members = self.members();
         let live: Vec<&ProcStat> = members
             .iter()
-            .filter(|s| s.state != b'Z' && s.state != b'X')
+            .filter(|s| s.state != b'Z' && s.state != b'X' && Some(s.pid) != self.skip)
             .collect();
         self.peak_processes = self.peak_processes.max(live.len());
         self.peak_threads = self.peak_threads.max(live.iter().map(|s| s.threads).sum());
-        for stat in &members {
+        for stat in members.iter().filter(|s| Some(s.pid) != self.skip) {
             self.ticks.insert(stat.pid, stat.ticks);
-            if stat.pid == self.pgid {
+            if stat.pid == self.root {
                 self.reaped_children_trace = self.reaped_children_trace.max(stat.reaped);
             }
         }
-        if let Some(exe) = procfs::exe(self.pgid)
+        if let Some(exe) = procfs::exe(self.root)
             && Some(&exe) != self.runner_exe.as_ref()
         {
             self.exe = Some(exe);
             // Its affinity as it runs, once it is itself (a program or a wrapper may set it).
-            self.cores = available_cores(Some(self.pgid));
+            self.cores = available_cores(Some(self.root));
         }
         // `at` was taken before /proc was read: a sample at or after a line's time saw what
         // the program had done by the time it printed that line.
-        if let Some(root) = members.iter().find(|s| s.pid == self.pgid)
+        if let Some(root) = members.iter().find(|s| s.pid == self.root)
             && self.cpu_samples.len() < MAX_SAMPLES
         {
             let secs = |ticks: u64| Duration::from_secs_f64(ticks as f64 / clock_ticks());
@@ -723,7 +791,8 @@ impl Tree {
         // so the writes of its last moments are seen; other zombies are gone for good.
         let looked_at = members
             .iter()
-            .filter(|s| (s.state != b'Z' && s.state != b'X') || s.pid == self.pgid);
+            .filter(|s| Some(s.pid) != self.skip)
+            .filter(|s| (s.state != b'Z' && s.state != b'X') || s.pid == self.root);
         for stat in looked_at {
             let own_exe = self.exe.is_some() && procfs::exe(stat.pid) == self.exe;
             for tid in procfs::tasks(stat.pid) {
@@ -745,7 +814,11 @@ impl Tree {
     /// Processes started besides the program: distinct pids seen, or one when only the
     /// program's reaped-children counters show that a child ran.
     fn children(&self) -> usize {
-        let seen = self.known.len().saturating_sub(1);
+        // Neither the program nor its sandbox launcher is a child of its own.
+        let seen = self
+            .known
+            .len()
+            .saturating_sub(1 + usize::from(self.skip.is_some()));
         if seen == 0 && self.reaped_children_trace > 0 {
             1
         } else {
@@ -757,7 +830,7 @@ impl Tree {
     fn alive(&mut self) -> Vec<i32> {
         self.members()
             .into_iter()
-            .filter(|s| s.state != b'Z' && s.state != b'X')
+            .filter(|s| s.state != b'Z' && s.state != b'X' && Some(s.pid) != self.skip)
             .map(|s| s.pid)
             .collect()
     }

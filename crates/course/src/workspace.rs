@@ -213,6 +213,9 @@ pub fn select<'a>(all: &'a [Package], names: &[String]) -> anyhow::Result<Vec<&'
 pub struct Build {
     pub binaries: BTreeMap<String, PathBuf>,
     pub errors: BTreeMap<String, String>,
+    /// Cargo's own stderr (with `--quiet`, only what went wrong outside the compiler).
+    pub stderr: String,
+    pub success: bool,
 }
 
 /// Builds the binaries of `packages` in the workspace at `root` with one cargo call.
@@ -250,6 +253,16 @@ pub fn build_with(
     if let Some(dir) = target_dir {
         command.arg("--target-dir").arg(dir);
     }
+    let build = run_build(command, cancel)?;
+    if !build.success && build.errors.is_empty() {
+        bail!("cargo build failed:\n{}", build.stderr);
+    }
+    Ok(build)
+}
+
+/// Runs a prepared `cargo build --message-format=json` command (in a process group of
+/// its own) and reads what it built; stopped as soon as `cancel` is requested.
+pub fn run_build(mut command: Command, cancel: &Cancel) -> anyhow::Result<Build> {
     let mut child = command.spawn().context("cannot run cargo build")?;
     let pgid = child.id() as i32;
     let finished = Arc::new(AtomicBool::new(false));
@@ -325,10 +338,8 @@ pub fn build_with(
         return Err(error).context("cannot read cargo's output");
     }
     let status = status?;
-    let stderr = stderr_reader.join().unwrap_or_default();
-    if !status.success() && build.errors.is_empty() {
-        bail!("cargo build failed:\n{stderr}");
-    }
+    build.stderr = stderr_reader.join().unwrap_or_default();
+    build.success = status.success();
     Ok(build)
 }
 

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Gradescope runs this once when it builds the autograder image.
+# Gradescope runs this once, as root, when it builds the autograder image.
 # The autograder zip holds this file, run_autograder, and the instructor's course
 # checkout as `course/`; Gradescope unpacks it into /autograder/source.
 set -euo pipefail
-apt-get update
-apt-get install -y --no-install-recommends build-essential python3 curl ca-certificates
-curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
-source "$HOME/.cargo/env"
+# Gradescope's base image lacks a C linker and Rust; an image that has them skips this.
+if ! command -v cc >/dev/null || ! command -v python3 >/dev/null; then
+  apt-get update
+  apt-get install -y --no-install-recommends build-essential python3 curl ca-certificates
+fi
+if ! command -v cargo >/dev/null && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+fi
+if [ -f "$HOME/.cargo/env" ]; then source "$HOME/.cargo/env"; fi
 cd /autograder/source/course
-# Compile the grader and warm the shared target dir with the lessons' dependencies,
-# so grading a submission costs only its own lesson crates.
-cargo build --workspace --bins
+# Compile the grader, then warm the shared target dir: the grader builds every lesson's
+# dependencies from its own lessons and records them, so grading a submission costs
+# only its own lesson crates and no submission can swap a dependency.
+cargo build --package xtask
 cargo xtask grade --target-dir /autograder/target > /dev/null
