@@ -12,6 +12,8 @@ mod lessons;
 mod originals;
 /// House rules that hold for every file: headers, dependencies, one source of truth.
 mod tidy;
+/// Wrong but plausible programs, five or more per lesson: the specs fail them for the reason named.
+mod variants;
 /// `cargo xtask` end to end: list, check of broken and hanging copies, bad specs.
 mod xtask;
 

@@ -110,6 +110,9 @@ pub struct Run {
     /// when the program reaped a child too brief to be sampled (its page faults and CPU
     /// time show in the program's `cminflt`/`cutime`).
     pub children: usize,
+    /// Whether the program itself waited for (reaped) a child: its `cminflt`, `cutime` or
+    /// `cstime` grew, which only a reaped child adds to.
+    pub reaped_a_child: bool,
     /// The cores the program could run on: its CPU affinity within the machine's quota,
     /// what `available_parallelism` tells the program itself.
     pub cores: usize,
@@ -332,6 +335,7 @@ pub fn run(options: &RunOptions) -> Run {
         timeout: options.timeout,
         alive_at_timeout,
         children: tree.children(),
+        reaped_a_child: tree.reaped_children_trace > 0,
         exe: tree.exe.clone(),
         cores: tree.cores,
         samples: tree.samples,
@@ -366,6 +370,7 @@ fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
         samples: Vec::new(),
         exe: None,
         children: 0,
+        reaped_a_child: false,
         cores: available_cores(None),
     }
 }
@@ -671,6 +676,8 @@ impl Tree {
             && Some(&exe) != self.runner_exe.as_ref()
         {
             self.exe = Some(exe);
+            // Its affinity as it runs, once it is itself (a program or a wrapper may set it).
+            self.cores = available_cores(Some(self.pgid));
         }
         if self.samples.len() >= MAX_SAMPLES {
             return;
@@ -859,6 +866,7 @@ pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
         samples: Vec::new(),
         exe: None,
         children: 0,
+        reaped_a_child: false,
         cores: 2,
     }
 }
@@ -1000,6 +1008,7 @@ mod tests {
         let run = run(&sh("/bin/true; echo done"));
         assert_eq!(run.stdout(), "done\n");
         assert!(run.children >= 1, "{}", run.children);
+        assert!(run.reaped_a_child);
         let alone = super::run(&sh("echo done"));
         assert_eq!(alone.children, 0);
     }
@@ -1038,5 +1047,26 @@ mod tests {
         assert!(shell.wchar >= 6, "{shell:?}");
         assert!(shell.cpu_ns > 0, "{shell:?}");
         assert!(run.cores >= 1);
+    }
+
+    #[test]
+    fn cores_are_those_the_program_may_run_on() {
+        // taskset pins itself to one CPU and then becomes the shell.
+        let mut options = RunOptions::new("taskset");
+        options.args = vec![
+            "-c".into(),
+            "0".into(),
+            "/bin/sh".into(),
+            "-c".into(),
+            "sleep 0.1".into(),
+        ];
+        let pinned = run(&options);
+        assert_eq!(pinned.ending, Ending::Exited(0));
+        assert_eq!(pinned.cores, 1);
+        let free = run(&sh("sleep 0.1"));
+        assert_eq!(
+            free.cores,
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
     }
 }

@@ -4,7 +4,7 @@ use super::{Class, Ctx, Known, Rule, Verdict};
 
 pub type Spec = usize;
 pub const SYNTAX: &str = "children = N";
-pub const DOC: &str = "the program started at least N processes besides itself over the run: distinct pids seen in /proc, and for a child too brief to be sampled, the page faults and CPU time of reaped children the program's own `/proc/<pid>/stat` shows (which count it as one)";
+pub const DOC: &str = "the program started at least N processes besides itself over the run, and waited for them: distinct pids seen in /proc (a child too brief to be sampled counts as one when the program reaped it), and the page faults and CPU time of reaped children growing in the program's own `/proc/<pid>/stat`";
 pub const CLASS: Class = Class::Deterministic;
 
 #[derive(Debug)]
@@ -17,12 +17,21 @@ pub fn compile(spec: &Spec, _: &Known) -> Result<Children, String> {
 impl Rule for Children {
     fn judge(&self, cx: &Ctx) -> Verdict {
         let n = self.0;
-        if cx.run.children >= n {
+        if cx.run.children >= n && cx.run.reaped_a_child {
             return Verdict::Holds;
+        }
+        if cx.run.children >= n {
+            return Verdict::fails(
+                format!("at least {n} child process{} started and waited for", if n == 1 { "" } else { "es" }),
+                format!(
+                    "{} started, but the program never waited for one (no reaped child shows in its /proc/<pid>/stat)",
+                    cx.run.children
+                ),
+            );
         }
         Verdict::fails(
             format!(
-                "at least {n} child process{} started",
+                "at least {n} child process{} started and waited for",
                 if n == 1 { "" } else { "es" }
             ),
             match cx.run.children {
@@ -45,6 +54,9 @@ mod tests {
         let f = crate::judge::judge(&case(rule), &run).failures;
         assert!(f[0].got.starts_with("none"), "{}", f[0]);
         run.children = 1;
+        let f = crate::judge::judge(&case(rule), &run).failures;
+        assert!(f[0].got.contains("never waited"), "{}", f[0]);
+        run.reaped_a_child = true;
         assert!(crate::judge::judge(&case(rule), &run).passed());
     }
 }

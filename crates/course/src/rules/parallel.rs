@@ -19,7 +19,7 @@ pub struct Spec {
 pub type Parallel = Spec;
 
 pub const SYNTAX: &str = "parallel = { from = \"a\", to = \"b\", at_least = N }";
-pub const DOC: &str = "between the first `a` line and the last `b` line (the whole run without them), at least N threads made CPU progress in the same 10 ms sampling window, each alive at both ends of it: real parallel work, which threads spawned and joined one at a time never show. N is capped at the cores the program may use; with one core the rule is not judged and the report says so";
+pub const DOC: &str = "between the first `a` line and the last `b` line (the whole run without them), at least N threads made CPU progress in the same 10 ms sampling window, each alive at both ends of it and at the next sample: real parallel work, which threads spawned and joined one at a time, or taking turns at a lock, never show. N is capped at the cores the program may use; with one core the rule is not judged and the report says so";
 pub const CLASS: Class = Class::Timing;
 
 /// CPU time a thread must gain in a window to count as working in it.
@@ -40,8 +40,11 @@ pub(crate) fn most_working(cx: &Ctx, window: (f64, f64)) -> (usize, usize) {
     let samples = &cx.run.samples;
     let mut most = 0;
     let mut windows = 0;
-    for pair in samples.windows(2) {
-        let (a, b) = (&pair[0], &pair[1]);
+    // A thread counts as working in the window from `a` to `b` when it gained CPU time there
+    // and is still alive at the sample after `b`: a thread that hands over to the next one
+    // and is slow to exit (a loaded machine) may linger at `b`, never at the sample after.
+    for trio in samples.windows(3) {
+        let (a, b, c) = (&trio[0], &trio[1], &trio[2]);
         if b.at.as_secs_f64() < window.0 || a.at.as_secs_f64() > window.1 {
             continue;
         }
@@ -52,7 +55,7 @@ pub(crate) fn most_working(cx: &Ctx, window: (f64, f64)) -> (usize, usize) {
             .filter(|t| {
                 a.threads.iter().any(|s| {
                     s.pid == t.pid && s.tid == t.tid && t.cpu_ns >= s.cpu_ns + WORKING_NS
-                })
+                }) && c.threads.iter().any(|s| s.pid == t.pid && s.tid == t.tid)
             })
             .count();
         most = most.max(working);
@@ -147,7 +150,11 @@ mod tests {
 
     #[test]
     fn two_threads_progressing_in_one_window_are_parallel() {
-        let together: &[&[(i32, u64)]] = &[&[(1, 0), (2, 0), (3, 0)], &[(1, 0), (2, 5), (3, 4)]];
+        let together: &[&[(i32, u64)]] = &[
+            &[(1, 0), (2, 0), (3, 0)],
+            &[(1, 0), (2, 5), (3, 4)],
+            &[(1, 0), (2, 9), (3, 9)],
+        ];
         assert!(judge(together, 2).passed());
     }
 
@@ -167,6 +174,20 @@ mod tests {
             "{}",
             j.failures[0]
         );
+    }
+
+    #[test]
+    fn a_thread_lingering_after_its_turn_does_not_make_a_pair() {
+        // Thread 2 computes, releases a lock to thread 3 and is slow to exit: both gained
+        // CPU time between the second and third samples, but 2 is gone by the fourth.
+        let turns: &[&[(i32, u64)]] = &[
+            &[(1, 0), (2, 0), (3, 0)],
+            &[(1, 0), (2, 9), (3, 0)],
+            &[(1, 0), (2, 14), (3, 4)],
+            &[(1, 0), (3, 13)],
+            &[(1, 0), (3, 22)],
+        ];
+        assert_eq!(judge(turns, 2).failures[0].rule, "parallel");
     }
 
     #[test]
