@@ -70,6 +70,22 @@ fn quick_bench_produces_every_row_the_report_promises() {
         2,
         "Rust and Python print-tearing rows"
     );
+    let messages: Vec<(bool, &str)> = results["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["python"].as_bool().unwrap(),
+                r["method"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages.len(),
+        4,
+        "message-cost rows: a channel and a pipe, in Rust and in Python: {messages:?}"
+    );
     assert!(!results["goals"].as_array().unwrap().is_empty());
     let report = std::fs::read_to_string(out.path().join("report.md")).unwrap();
     for heading in [
@@ -78,6 +94,7 @@ fn quick_bench_produces_every_row_the_report_promises() {
         "## 2. CPU-bound parallelism",
         "## 3. The lessons beside their Python originals",
         "## 4. Printing from several threads",
+        "## 5. Sending messages: threads against processes",
     ] {
         assert!(report.contains(heading), "report.md has no {heading:?}");
     }

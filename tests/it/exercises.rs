@@ -128,6 +128,16 @@ fn every_exercise_has_its_pieces() {
             unit.package
         );
         assert!(!solution(unit).is_empty());
+        let readme = std::fs::read_to_string(unit.dir.join("README.md")).unwrap();
+        let docs = readme
+            .split("## The Rust docs for it")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{}: link the Rust docs it needs", unit.package));
+        assert!(
+            docs.contains("](https://doc.rust-lang.org/") || docs.contains("](https://docs.rs/"),
+            "{}: its docs section links nothing",
+            unit.package
+        );
     }
 }
 
@@ -655,4 +665,303 @@ fn grade_grades_exercises_like_lessons() {
             "{test}"
         );
     }
+}
+
+// ---- watch on a terminal --------------------------------------------------------
+
+/// Drives `xtask watch` under a pseudo-terminal (Python's `pty`, as CI has python3), one
+/// step at a time: wait for text, press keys, write files, wait for a process. Prints a
+/// JSON account: everything shown, the exit code, whether the terminal was put back
+/// (canonical mode and echo on), and the steps it could not complete.
+const TTY_DRIVER: &str = r#"
+import fcntl, json, os, pty, select, struct, sys, termios, time
+steps = json.loads(sys.argv[1])
+cols, rows = int(sys.argv[2]), int(sys.argv[3])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[4], sys.argv[4:])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+seen, missed, mark = b"", [], 0
+def pump(timeout):
+    global seen
+    r, _, _ = select.select([fd], [], [], timeout)
+    if not r:
+        return True
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        return False
+    seen += chunk
+    return bool(chunk)
+def has_process(marker):
+    for pid_ in os.listdir("/proc"):
+        if pid_.isdigit():
+            try:
+                with open(f"/proc/{pid_}/cmdline", "rb") as f:
+                    if marker.encode() in f.read():
+                        return True
+            except OSError:
+                pass
+    return False
+alive = True
+for step in steps:
+    kind, arg = step
+    if kind == "wait":
+        end = time.time() + 900
+        while arg.encode() not in seen[mark:] and alive and time.time() < end:
+            alive = pump(0.2)
+        if arg.encode() in seen[mark:]:
+            mark = seen.index(arg.encode(), mark) + len(arg.encode())
+        else:
+            missed.append(arg)
+            break
+    elif kind == "key":
+        os.write(fd, arg.encode())
+    elif kind == "write":
+        with open(arg[0], "w") as f:
+            f.write(arg[1])
+    elif kind == "process":
+        end = time.time() + 900
+        while not has_process(arg) and time.time() < end:
+            pump(0.2)
+        if not has_process(arg):
+            missed.append("process " + arg)
+            break
+if missed:
+    os.kill(pid, 9)
+while alive:
+    alive = pump(1)
+_, status = os.waitpid(pid, 0)
+try:
+    lflag = termios.tcgetattr(fd)[3]
+    restored = bool(lflag & termios.ICANON) and bool(lflag & termios.ECHO)
+except termios.error:
+    restored = None
+print(json.dumps({"shown": seen.decode(errors="replace"), "exit": os.waitstatus_to_exitcode(status),
+                  "restored": restored, "missed": missed}))
+"#;
+
+/// What a pseudo-terminal session of watch showed and how it ended.
+struct TtySession {
+    shown: String,
+    exit: i64,
+    restored: Option<bool>,
+    missed: Vec<String>,
+}
+
+enum Step<'a> {
+    Wait(&'a str),
+    Key(&'a str),
+    Write(PathBuf, Vec<u8>),
+    Process(&'a str),
+}
+
+fn watch_on_a_terminal(copy: &Path, cols: u16, rows: u16, steps: &[Step]) -> TtySession {
+    let steps: Vec<Value> = steps
+        .iter()
+        .map(|step| match step {
+            Step::Wait(text) => serde_json::json!(["wait", text]),
+            Step::Key(keys) => serde_json::json!(["key", keys]),
+            Step::Write(path, bytes) => serde_json::json!([
+                "write",
+                [path.to_str().unwrap(), String::from_utf8_lossy(bytes)]
+            ]),
+            Step::Process(marker) => serde_json::json!(["process", marker]),
+        })
+        .collect();
+    let out = Command::new("python3")
+        .args(["-c", TTY_DRIVER])
+        .arg(Value::Array(steps).to_string())
+        .args([cols.to_string(), rows.to_string()])
+        .arg(support::binary("xtask"))
+        .arg("--root")
+        .arg(copy)
+        .arg("watch")
+        .env("CARGO_TARGET_DIR", support::copies_target_dir())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("python3 runs the pseudo-terminal");
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "the driver failed ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    TtySession {
+        shown: json["shown"].as_str().unwrap().to_owned(),
+        exit: json["exit"].as_i64().unwrap(),
+        restored: json["restored"].as_bool(),
+        missed: json["missed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_str().unwrap().to_owned())
+            .collect(),
+    }
+}
+
+#[test]
+fn watch_on_a_terminal_answers_single_keys_lists_moves_on_and_resets() {
+    let _one = support::copies_lock();
+    let copy = fresh_course();
+    let first = unit("exercise-01a-shared-list");
+    let second = unit("exercise-01b-child-reports-back");
+    let mut edited = start_rs(second);
+    edited.extend_from_slice(b"\n// my first try\n");
+    let goodbye = format!("1/{} exercises done", exercises().len());
+    let session = watch_on_a_terminal(
+        copy.path(),
+        80,
+        24,
+        &[
+            Step::Wait("exercise-01a-shared-list"),
+            Step::Wait("Not checked yet"),
+            // h: the first hint, with no Enter.
+            Step::Key("h"),
+            Step::Wait("hint 1 of"),
+            // n before it passes: it says why it stays.
+            Step::Key("n"),
+            Step::Wait("is not solved yet: n moves on once it passes"),
+            // The solution is saved: passed, where the reference is, and it waits for n.
+            Step::Write(main_rs(copy.path(), first), solution(first)),
+            Step::Wait("✓ exercise-01a-shared-list passed!"),
+            Step::Wait("solutions/01a-shared-list/main.rs"),
+            Step::Wait("Press n for the next exercise."),
+            Step::Key("n"),
+            Step::Wait("exercise-01b-child-reports-back"),
+            // l: the list, every exercise with its state; filter to done, then all, move, go.
+            Step::Key("l"),
+            Step::Wait("━━ exercises (all) ━━"),
+            Step::Wait("✓ done   exercise-01a-shared-list"),
+            Step::Key("d"),
+            Step::Wait("━━ exercises (done) ━━"),
+            Step::Key("a"),
+            Step::Wait("━━ exercises (all) ━━"),
+            Step::Key("/"),
+            Step::Key("ten"),
+            Step::Key("\r"),
+            Step::Wait("> · to do  exercise-03a-ten-workers"),
+            Step::Key("\r"),
+            Step::Wait("━━ exercise-03a-ten-workers"),
+            // Back to 01b through the list, edit it, and reset it with r, r.
+            Step::Key("l"),
+            Step::Wait("━━ exercises (all) ━━"),
+            Step::Key("gj\r"),
+            Step::Wait("━━ exercise-01b-child-reports-back"),
+            Step::Write(main_rs(copy.path(), second), edited),
+            Step::Wait("not solved yet"),
+            Step::Key("r"),
+            Step::Wait("Press r again to throw away your changes"),
+            Step::Key("r"),
+            Step::Wait("is back at its starting point"),
+            Step::Key("q"),
+            Step::Wait(&goodbye),
+        ],
+    );
+    assert!(
+        session.missed.is_empty(),
+        "missed {:?} in:\n{}",
+        session.missed,
+        session.shown
+    );
+    assert_eq!(session.exit, 0, "{}", session.shown);
+    assert_eq!(
+        session.restored,
+        Some(true),
+        "the terminal was not put back"
+    );
+    // Raw mode: every line ends with \r\n, and the screen is redrawn, not scrolled.
+    assert!(session.shown.contains("\r\n"));
+    assert!(
+        session.shown.contains("\x1b[2J"),
+        "the screen is never cleared"
+    );
+    assert!(saved_progress(copy.path()).is_done(&first.package));
+    assert_eq!(
+        std::fs::read(main_rs(copy.path(), second)).unwrap(),
+        start_rs(second),
+        "r, r puts the starting point back"
+    );
+}
+
+#[test]
+fn ctrl_c_in_watch_cancels_the_check_kills_its_processes_and_restores_the_terminal() {
+    let _one = support::copies_lock();
+    let copy = fresh_course();
+    let first = unit("exercise-01a-shared-list");
+    let marker = format!("watch-ctrl-c-{}", support::unique_marker());
+    let hanging = format!(
+        "//! Hangs, with a grandchild, so Ctrl-C must cancel the check.\n\
+         fn main() {{\n    \
+         std::process::Command::new(\"sh\").args([\"-c\", \"sleep 300 # {marker}\"]).spawn().unwrap();\n    \
+         println!(\"hanging\");\n    \
+         loop {{ std::thread::sleep(std::time::Duration::from_secs(1)); }}\n}}\n"
+    );
+    // A narrow terminal: everything still fits, nothing wraps the screen into a scroll.
+    let session = watch_on_a_terminal(
+        copy.path(),
+        40,
+        12,
+        &[
+            Step::Wait("Not checked yet"),
+            Step::Write(main_rs(copy.path(), first), hanging.into_bytes()),
+            Step::Wait("checking exercise-01a-shared-list"),
+            Step::Process(&marker),
+            Step::Key("\x03"),
+            Step::Wait("interrupted"),
+        ],
+    );
+    assert!(
+        session.missed.is_empty(),
+        "missed {:?} in:\n{}",
+        session.missed,
+        session.shown
+    );
+    assert_eq!(session.exit, 130, "{}", session.shown);
+    assert_eq!(
+        session.restored,
+        Some(true),
+        "Ctrl-C left the terminal in raw mode"
+    );
+    assert_eq!(
+        support::processes_mentioning(&marker),
+        Vec::<i32>::new(),
+        "a process of the cancelled check was left running"
+    );
+}
+
+// ---- progress and check gaps ---------------------------------------------------------
+
+#[test]
+fn passing_check_marks_an_exercise_done_and_an_empty_progress_file_is_rebuilt() {
+    let _one = support::copies_lock();
+    let copy = fresh_course();
+    let first = unit("exercise-01a-shared-list");
+    std::fs::write(main_rs(copy.path(), first), solution(first)).unwrap();
+    let out = xtask(copy.path())
+        .args(["check", "exercise-01a-shared-list"])
+        .assert()
+        .success();
+    assert!(
+        stdout_of(&out).contains("marked done: exercise-01a-shared-list"),
+        "{}",
+        stdout_of(&out)
+    );
+    assert!(saved_progress(copy.path()).is_done(&first.package));
+
+    // Emptied (a full disk, a bad editor save): damage, not "nothing done".
+    std::fs::write(copy.path().join(exercise::STATE_FILE), "").unwrap();
+    let out = xtask(copy.path()).arg("progress").assert().success();
+    let note = stderr_of(&out);
+    assert!(
+        note.contains("it is empty") && note.contains("rebuilding"),
+        "{note}"
+    );
+    assert!(
+        stdout_of(&out).contains(&format!("1/{} exercises done", exercises().len())),
+        "{}",
+        stdout_of(&out)
+    );
 }

@@ -4,9 +4,10 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use course::{CaseResult, Program, Spec, Trust, check_case, explain, workspace};
+use course::exercise::{Progress, Stored};
+use course::{CaseResult, Program, Spec, Trust, Unit, check_case, explain, workspace};
 
-use crate::ui;
+use crate::{interrupt, term, ui};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -24,40 +25,73 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     if args.exercises {
         chosen.extend(units.iter().filter(|u| !u.is_lesson()));
     }
-    // Read every spec before building, so a broken spec fails fast with its file and line.
-    let specs: Vec<Spec> = chosen
-        .iter()
-        .map(|u| Spec::load(&u.spec_path()))
-        .collect::<Result<_, _>>()?;
-    let packages: Vec<&str> = chosen.iter().map(|u| u.package.as_str()).collect();
-    let build = workspace::build(root, &packages, None)?;
+    // Read every spec before building. A spec that cannot be read (missing, or with a
+    // mistake) is the course's fault: it is reported with its file and line, and the other
+    // lessons are still checked.
+    let mut unreadable = Vec::new();
+    let mut runnable: Vec<(&Unit, Spec)> = Vec::new();
+    for unit in chosen {
+        match Spec::load(&unit.spec_path()) {
+            Ok(spec) => runnable.push((unit, spec)),
+            Err(error) => {
+                eprintln!("error: {error}");
+                unreadable.push(unit.package.clone());
+            }
+        }
+    }
+    let packages: Vec<&str> = runnable.iter().map(|(u, _)| u.package.as_str()).collect();
+    let build = if packages.is_empty() {
+        workspace::Build::default()
+    } else {
+        workspace::build(root, &packages, None)?
+    };
     let mut results: Vec<(String, CaseResult)> = Vec::new();
     let mut broken = Vec::new();
-    for (unit, spec) in chosen.iter().zip(&specs) {
+    let mut solved = Vec::new();
+    for (unit, spec) in &runnable {
         let Some(binary) = build.binaries.get(&unit.package) else {
             let error = build.errors.get(&unit.package).cloned().unwrap_or_default();
             println!("FAIL  {:<40} does not compile", unit.package);
             broken.push((unit.package.clone(), error));
             continue;
         };
+        let mut all_passed = true;
         for case in &spec.cases {
             let result = check_case(&Program::binary(binary), case, Trust::Course);
+            interrupt::checkpoint();
             let verdict = if result.passed() { "ok  " } else { "FAIL" };
+            all_passed &= result.passed();
             let name = format!("{}: {}", unit.package, case.name);
-            println!("{verdict}  {name:<40} {}", ui::seconds(result.run.wall));
+            println!(
+                "{}  {name:<40} {}",
+                term::paint(verdict, result.passed()),
+                ui::seconds(result.run.wall)
+            );
+            for note in &result.notes {
+                println!("      {note}");
+            }
             results.push((name, result));
         }
+        if all_passed && !unit.is_lesson() {
+            solved.push(unit.package.as_str());
+        }
     }
+    record_solved(root, &solved);
+    let (cols, rows) = term::size();
     let failed: Vec<_> = results.iter().filter(|(_, r)| !r.passed()).collect();
     for (name, result) in &failed {
         println!("\n━━ {name} failed ━━");
-        print!("{}", explain::explain(result, 60));
+        print!(
+            "{}",
+            term::screenful(&explain::explain(result, 60), cols, rows)
+        );
     }
     for (package, error) in &broken {
-        println!("\n━━ {package} does not compile ━━\n{error}");
+        println!("\n━━ {package} does not compile ━━");
+        print!("{}", term::screenful(error, cols, rows));
     }
-    let total = results.len() + broken.len();
-    let bad = failed.len() + broken.len();
+    let total = results.len() + broken.len() + unreadable.len();
+    let bad = failed.len() + broken.len() + unreadable.len();
     println!(
         "\n{} passed, {} failed ({} cases in {})",
         total - bad,
@@ -65,9 +99,37 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
         total,
         ui::seconds(started.elapsed())
     );
+    if !unreadable.is_empty() {
+        eprintln!(
+            "error: {} could not be checked: its spec is missing or wrong (see above)",
+            unreadable.join(", ")
+        );
+        return Ok(ExitCode::from(2));
+    }
     Ok(if bad == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Marks the exercises whose every case just passed as done, as watch would: a pass is a
+/// pass wherever it was checked. A progress file that cannot be read is left for the next
+/// `progress` or `watch` to rebuild from the checks.
+fn record_solved(root: &Path, solved: &[&str]) {
+    if solved.is_empty() {
+        return;
+    }
+    let mut progress = match Progress::read(root) {
+        Stored::Read(progress) => progress,
+        Stored::Missing => Progress::default(),
+        Stored::Corrupt(_) => return,
+    };
+    for package in solved {
+        progress.mark_done(package);
+    }
+    match progress.save(root) {
+        Ok(()) => println!("marked done: {}", solved.join(", ")),
+        Err(error) => eprintln!("warning: your progress could not be saved: {error:#}"),
+    }
 }

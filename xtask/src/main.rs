@@ -4,12 +4,15 @@ mod check;
 mod ci;
 mod grade;
 mod hint;
+mod interrupt;
 mod list;
 mod progress;
 mod reset;
 mod run;
+mod term;
 mod ui;
 mod watch;
+mod watch_screen;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,7 +27,7 @@ use clap::{Parser, Subcommand};
     arg_required_else_help = true
 )]
 struct Cli {
-    /// The course checkout to work on (default: the one this xtask belongs to).
+    /// The course checkout to work on (default: the one holding the current directory, found as cargo does).
     #[arg(long, global = true, value_name = "DIR")]
     root: Option<PathBuf>,
     #[command(subcommand)]
@@ -61,6 +64,9 @@ fn main() -> ExitCode {
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
     let cli = Cli::parse();
+    if let Err(error) = interrupt::install() {
+        eprintln!("warning: Ctrl-C will not stop what runs cleanly: {error}");
+    }
     let result = ui::root(cli.root).and_then(|root| match cli.command {
         Command::List(args) => list::main(args, &root),
         Command::Run(args) => run::main(args, &root),

@@ -23,20 +23,28 @@ use crate::progress::{self, Study, relative};
 use crate::{hint, ui};
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Plain lines even on a terminal (no single keys, no redrawn screen), moving on by itself.
+    #[arg(long)]
+    plain: bool,
+}
 
 /// Editors save in several steps (write a temp file, rename, touch); wait this long
 /// after the last event before checking, so one save is one check.
 const DEBOUNCE: Duration = Duration::from_millis(100);
 
 /// What the loop reacts to.
-enum Signal {
+pub(crate) enum Signal {
     Files(notify::Result<notify::Event>),
     Key(Key),
+    /// A key pressed in raw mode (the screen).
+    Press(crossterm::event::KeyEvent),
+    /// The terminal changed size: redraw.
+    Resize,
 }
 
 /// A command typed at the terminal, one per line.
-enum Key {
+pub(crate) enum Key {
     Check,
     Hint,
     Progress,
@@ -47,7 +55,7 @@ enum Key {
 const KEYS_HELP: &str =
     "type h + Enter for a hint, p for your progress, Enter to check again, q to quit";
 
-pub fn main(_args: Args, root: &Path) -> anyhow::Result<ExitCode> {
+pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let study = Study::load(root)?;
     let exercises_dir = root.join("exercises");
     let (tx, rx) = mpsc::channel();
@@ -59,6 +67,10 @@ pub fn main(_args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     watcher
         .watch(&exercises_dir, RecursiveMode::Recursive)
         .with_context(|| format!("cannot watch {}", exercises_dir.display()))?;
+    let screen = !args.plain && std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    if screen {
+        return crate::watch_screen::run(root, exercises_dir, study, tx, &rx);
+    }
     let keys = std::io::stdin().is_terminal();
     if keys {
         std::thread::spawn(move || read_keys(&tx));
@@ -113,29 +125,15 @@ impl Watch<'_> {
                 }
                 continue;
             }
-            let signal = match pending.pop_front() {
-                Some(signal) => signal,
-                None => match rx.recv() {
-                    Ok(signal) => signal,
-                    Err(_) => return Ok(ExitCode::SUCCESS),
-                },
+            let Some(signal) = next_signal(&mut pending, rx) else {
+                return Ok(ExitCode::SUCCESS);
             };
             match signal {
                 Signal::Files(event) => {
-                    let mut paths = changed_paths(event);
-                    // Quiet for DEBOUNCE, or a second at most if something keeps touching files.
-                    let latest = Instant::now() + Duration::from_secs(1);
-                    while Instant::now() < latest {
-                        match rx.recv_timeout(DEBOUNCE) {
-                            Ok(Signal::Files(event)) => paths.extend(changed_paths(event)),
-                            Ok(other) => pending.push_back(other),
-                            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
-                                break;
-                            }
-                        }
-                    }
+                    let paths = debounce(event, rx, &mut pending);
                     self.on_files(&unit, &paths);
                 }
+                Signal::Press(_) | Signal::Resize => {}
                 Signal::Key(Key::Check) => self.check(&unit),
                 Signal::Key(Key::Hint) => self.hint(&unit),
                 Signal::Key(Key::Progress) => {
@@ -236,20 +234,8 @@ impl Watch<'_> {
                 return;
             }
         };
-        match &checked.outcome {
-            Outcome::DoesNotCompile(errors) => println!("{errors}"),
-            Outcome::Ran(results) => {
-                for result in results {
-                    let verdict = if result.passed() { "ok  " } else { "FAIL" };
-                    println!(
-                        "\n{verdict}  case {:?} ({})",
-                        result.case.name,
-                        ui::seconds(result.run.wall)
-                    );
-                    print!("{}", explain::explain(result, 30));
-                }
-            }
-        }
+        let (cols, rows) = crate::term::size();
+        print!("{}", explained(&checked.outcome, cols, rows));
         println!("rebuilt and checked in {}", ui::seconds(started.elapsed()));
         let main = relative(self.root, &exercise::main_path(unit));
         match &checked.outcome {
@@ -269,11 +255,7 @@ impl Watch<'_> {
             }
             _ => {}
         }
-        if let Stored::Read(progress) = Progress::read(self.root) {
-            self.study.progress = progress;
-        }
-        self.study.progress.mark_done(&unit.package);
-        if let Err(error) = self.study.progress.save(self.root) {
+        if let Err(error) = record_pass(self.root, &mut self.study, unit) {
             println!("warning: your progress could not be saved: {error:#}");
         }
         let exercises = self.study.exercises();
@@ -299,6 +281,32 @@ impl Watch<'_> {
     }
 }
 
+/// The next signal: one put aside while debouncing, else the next to arrive; `None` once
+/// nothing can arrive any more.
+pub(crate) fn next_signal(pending: &mut VecDeque<Signal>, rx: &Receiver<Signal>) -> Option<Signal> {
+    pending.pop_front().or_else(|| rx.recv().ok())
+}
+
+/// The paths changed by `first` and the events right after it: waits until files are quiet
+/// for DEBOUNCE, or a second at most if something keeps touching them. Other signals
+/// arriving meanwhile are kept in `pending`, in order.
+pub(crate) fn debounce(
+    first: notify::Result<notify::Event>,
+    rx: &Receiver<Signal>,
+    pending: &mut VecDeque<Signal>,
+) -> Vec<PathBuf> {
+    let mut paths = changed_paths(first);
+    let latest = Instant::now() + Duration::from_secs(1);
+    while Instant::now() < latest {
+        match rx.recv_timeout(DEBOUNCE) {
+            Ok(Signal::Files(event)) => paths.extend(changed_paths(event)),
+            Ok(other) => pending.push_back(other),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    paths
+}
+
 /// The paths an event changed; reads (cargo and rustc open the sources) change nothing.
 fn changed_paths(event: notify::Result<notify::Event>) -> Vec<PathBuf> {
     match event {
@@ -317,7 +325,7 @@ fn changed_paths(event: notify::Result<notify::Event>) -> Vec<PathBuf> {
 /// The exercise folder a changed source file belongs to (e.g. `01a-shared-list`), or
 /// `None` for anything that is not an exercise's source: editor swap files, hidden
 /// temp files, the pristine `start.rs`, notes.
-fn source_folder<'p>(exercises_dir: &Path, path: &'p Path) -> Option<&'p str> {
+pub(crate) fn source_folder<'p>(exercises_dir: &Path, path: &'p Path) -> Option<&'p str> {
     let inside = path.strip_prefix(exercises_dir).ok()?;
     let name = path.file_name()?.to_str()?;
     let source = matches!(path.extension()?.to_str()?, "rs" | "toml")
@@ -327,6 +335,37 @@ fn source_folder<'p>(exercises_dir: &Path, path: &'p Path) -> Option<&'p str> {
         return None;
     }
     inside.components().next()?.as_os_str().to_str()
+}
+
+/// What a check found, as the learner reads it: the compiler's errors, or each case's verdict
+/// with its explanation, each cut to a screenful (`cols` by `rows`) so a flood stays readable.
+pub(crate) fn explained(outcome: &Outcome, cols: usize, rows: usize) -> String {
+    match outcome {
+        Outcome::DoesNotCompile(errors) => crate::term::screenful(errors, cols, rows),
+        Outcome::Ran(results) => results
+            .iter()
+            .map(|result| {
+                let verdict = if result.passed() { "ok  " } else { "FAIL" };
+                format!(
+                    "\n{}  case {:?} ({})\n{}",
+                    crate::term::paint(verdict, result.passed()),
+                    result.case.name,
+                    ui::seconds(result.run.wall),
+                    crate::term::screenful(&explain::explain(result, 30), cols, rows)
+                )
+            })
+            .collect(),
+    }
+}
+
+/// Marks `unit` done in the progress file, re-read first since another command (reset,
+/// hint, check) may have changed it meanwhile.
+pub(crate) fn record_pass(root: &Path, study: &mut Study, unit: &Unit) -> anyhow::Result<()> {
+    if let Stored::Read(progress) = Progress::read(root) {
+        study.progress = progress;
+    }
+    study.progress.mark_done(&unit.package);
+    study.progress.save(root)
 }
 
 fn read_keys(tx: &mpsc::Sender<Signal>) {

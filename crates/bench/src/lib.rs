@@ -1,12 +1,13 @@
 //! `cargo xtask bench`: measures the notes' performance claims on this machine — what a thread,
 //! a process and a task cost, CPU-bound speedup, the lessons' overhead beside their Python
-//! originals, and torn lines — and writes a Markdown report with a plot.
+//! originals, torn lines, and what a message costs between threads and between processes — and writes a Markdown report with a plot.
 //!
 //! xtask calls [`child_entry`] first thing (the bench re-executes its own binary as the
 //! measured units) and then [`run`].
 
 mod lessons;
 mod machine;
+mod messages;
 mod plot;
 mod probe;
 mod python;
@@ -259,6 +260,8 @@ pub struct Results {
     /// bench's own spawn and wait.
     pub spawn_floor: Option<Summary>,
     pub tearing: Vec<TearRow>,
+    /// What one small message costs between threads and between processes (messages.rs).
+    pub messages: Vec<messages::MessageRow>,
     pub goals: Vec<Goal>,
     pub seconds: f64,
 }
@@ -378,6 +381,11 @@ pub fn run(args: &BenchArgs, workspace_root: &Path) -> Result<()> {
         "4. Printing from several threads",
         &report::tearing_table(&tearing),
     );
+    let messages = bench.message_rows()?;
+    bench.say(
+        "5. Sending messages: threads against processes",
+        &messages::section(&messages),
+    );
     bench.progress.finish_and_clear();
 
     let mut results = Results {
@@ -396,6 +404,7 @@ pub fn run(args: &BenchArgs, workspace_root: &Path) -> Result<()> {
         lessons,
         spawn_floor,
         tearing,
+        messages,
         goals: Vec::new(),
         seconds: 0.0,
         machine,
@@ -459,6 +468,7 @@ impl Bench {
             1 + u64::from(self.python.is_some() && lesson.original.is_some())
         };
         total += runs + 1;
+        total += self.message_runs();
         for (name, lesson) in built {
             if name == lessons::GIL {
                 total += self.cpu_runs() as u64 + 1;

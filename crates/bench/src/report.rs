@@ -481,6 +481,7 @@ pub fn claims_table(results: &Results) -> String {
             ),
         ]);
     }
+    body.extend(crate::messages::claim(&results.messages));
     markdown_table(&["claim", "measured here"], &body)
 }
 
@@ -767,6 +768,7 @@ pub fn render(results: &Results, plotted: bool) -> String {
            two writes, so two workers' lines can glue together with a blank line after \
            them; Rust's `println!` locks stdout for the whole line.\n\n";
     md += &tearing_table(&results.tearing);
+    md += &crate::messages::section(&results.messages);
 
     writeln!(
         md,

@@ -43,6 +43,7 @@ fn leave() {
 pub fn child_main(args: &[String]) -> Result<()> {
     match args {
         [role, sleep_ns] if role == "child" => sleep_child(parse(sleep_ns, "sleep")?),
+        [role, rest @ ..] if role == "messages" => crate::messages::child_main(rest),
         [role, kind, n, sleep_ns] if role == "units" => {
             let (n, sleep) = (
                 parse(n, "N")?,

@@ -65,6 +65,14 @@ impl Progress {
         let Ok(text) = String::from_utf8(bytes) else {
             return Stored::Corrupt("it is not text".into());
         };
+        // A file with no keys at all (emptied, or truncated by a full disk) is damage, not
+        // "nothing done": saving always writes `done`, even when it is empty.
+        match toml::from_str::<toml::Table>(&text) {
+            Ok(table) if table.is_empty() => {
+                return Stored::Corrupt("it is empty; saved progress always holds `done`".into());
+            }
+            _ => {}
+        }
         match toml::from_str(&text) {
             Ok(progress) => Stored::Read(progress),
             Err(e) => Stored::Corrupt(e.message().trim().to_owned()),
@@ -401,6 +409,8 @@ mod tests {
             b"done = \"all of them\"",
             b"finished = []",
             b"\xff\xfe\x00binary",
+            b"",
+            b"  \n# only a comment\n",
         ] {
             std::fs::write(Progress::path(root.path()), garbage).unwrap();
             assert!(

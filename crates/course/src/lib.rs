@@ -3,6 +3,7 @@
 //! xtask (check, run, grade, watch) and the integration tests both go through
 //! this crate, so a lesson is judged the same way wherever it runs.
 
+pub mod cancel;
 pub mod check;
 pub mod exercise;
 pub mod explain;
@@ -13,6 +14,7 @@ pub mod rules;
 pub mod runner;
 pub mod spec;
 pub mod timeline;
+pub mod tryit;
 pub mod workspace;
 
 pub use check::{CaseResult, Program, Trust, check_case};

@@ -116,6 +116,25 @@ pub struct Run {
     /// The cores the program could run on: its CPU affinity within the machine's quota,
     /// what `available_parallelism` tells the program itself.
     pub cores: usize,
+    /// CPU time at each sample, so a rule can weigh the work done between two lines.
+    pub cpu_samples: Vec<CpuSample>,
+}
+
+/// CPU time as it stood at one sample of the process tree.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CpuSample {
+    /// When the sample was taken, since the start of the run.
+    pub at: Duration,
+    /// The program's own process (user + system).
+    pub own: Duration,
+    /// The children the program has waited for, from its own `cutime` + `cstime`: a child's
+    /// CPU time counts here once it is reaped, however briefly it lived.
+    pub children: Duration,
+    /// Every process of the tree, each as last sampled.
+    pub tree: Duration,
+    /// Busy time of all the machine's CPUs (everything but idle and I/O wait, steal
+    /// included), from `/proc/stat`: what other programs took is this less the tree's.
+    pub machine: Duration,
 }
 
 /// One look at the process tree.
@@ -312,6 +331,13 @@ pub fn run(options: &RunOptions) -> Run {
         }
     }
     tree.kill_all();
+    // SIGKILL lands asynchronously: wait until the killed are really gone (a moment, unless
+    // one is stuck in the kernel), so "nothing is left running" holds once this returns.
+    let gone_by = Instant::now() + Duration::from_secs(2);
+    while !tree.alive().is_empty() && Instant::now() < gone_by {
+        std::thread::sleep(Duration::from_millis(2));
+        tree.kill_all();
+    }
     let wall = exited_at.unwrap_or_else(Instant::now) - started;
     let status = status.expect("the loop only ends after the child was reaped");
     let ending = ending.unwrap_or_else(|| match (status.code(), status.signal()) {
@@ -339,6 +365,7 @@ pub fn run(options: &RunOptions) -> Run {
         exe: tree.exe.clone(),
         cores: tree.cores,
         samples: tree.samples,
+        cpu_samples: tree.cpu_samples,
     }
 }
 
@@ -372,6 +399,7 @@ fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
         children: 0,
         reaped_a_child: false,
         cores: available_cores(None),
+        cpu_samples: Vec::new(),
     }
 }
 
@@ -596,6 +624,7 @@ struct Tree {
     /// The root's page faults and CPU ticks of children it reaped, as last seen.
     reaped_children_trace: u64,
     cores: usize,
+    cpu_samples: Vec<CpuSample>,
 }
 
 /// Samples kept per run: 10 minutes of 10 ms samples; past that only peaks are updated.
@@ -610,6 +639,8 @@ struct ProcStat {
     threads: usize,
     /// Minor faults plus CPU ticks of the children this process has waited for.
     reaped: u64,
+    /// CPU ticks of the children this process has waited for (cutime + cstime).
+    children_ticks: u64,
 }
 
 impl Tree {
@@ -628,6 +659,7 @@ impl Tree {
             runner_exe: std::fs::read_link("/proc/self/exe").ok(),
             reaped_children_trace: 0,
             cores: available_cores(Some(pgid)),
+            cpu_samples: Vec::new(),
         }
     }
 
@@ -678,6 +710,20 @@ impl Tree {
             self.exe = Some(exe);
             // Its affinity as it runs, once it is itself (a program or a wrapper may set it).
             self.cores = available_cores(Some(self.pgid));
+        }
+        // `at` was taken before /proc was read: a sample at or after a line's time saw what
+        // the program had done by the time it printed that line.
+        if let Some(root) = members.iter().find(|s| s.pid == self.pgid)
+            && self.cpu_samples.len() < MAX_SAMPLES
+        {
+            let secs = |ticks: u64| Duration::from_secs_f64(ticks as f64 / clock_ticks());
+            self.cpu_samples.push(CpuSample {
+                at,
+                own: secs(root.ticks),
+                children: secs(root.children_ticks),
+                tree: self.cpu(),
+                machine: machine_busy().unwrap_or_default(),
+            });
         }
         if self.samples.len() >= MAX_SAMPLES {
             return;
@@ -763,6 +809,23 @@ impl Tree {
     }
 }
 
+/// Busy time of all CPUs so far: the first line of /proc/stat less idle and iowait.
+fn machine_busy() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let times: Vec<u64> = stat
+        .lines()
+        .next()?
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal: guest time is already inside user.
+    let idle = times.get(3)? + times.get(4)?;
+    let busy = times.iter().sum::<u64>() - idle;
+    Some(Duration::from_secs_f64(busy as f64 / clock_ticks()))
+}
+
 fn clock_ticks() -> f64 {
     // SAFETY: sysconf has no preconditions.
     unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64
@@ -835,6 +898,7 @@ fn read_stat(pid: i32) -> Option<ProcStat> {
         threads: num(17)? as usize,
         // cminflt, cutime and cstime: non-zero once the process has reaped a child.
         reaped: num(8)? + num(13)? + num(14)?,
+        children_ticks: num(13)? + num(14)?,
     })
 }
 
@@ -862,6 +926,7 @@ pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
         pipe_held_open: false,
         dropped_bytes: 0,
         timeout: Duration::from_secs(30),
+        cpu_samples: Vec::new(),
         alive_at_timeout: Vec::new(),
         samples: Vec::new(),
         exe: None,
@@ -977,6 +1042,21 @@ mod tests {
     fn counts_processes_in_the_tree() {
         let run = run(&sh("sleep 0.3 & sleep 0.3 & sleep 0.3 & wait"));
         assert!(run.peak_processes >= 4, "{}", run.peak_processes);
+    }
+
+    #[test]
+    fn a_reaped_childs_cpu_time_shows_in_the_programs_children_time() {
+        // The child spins for a while; only once it is waited for does its time reach the parent.
+        let run = run(&sh(
+            "sh -c 'i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done'; echo reaped; sleep 0.1",
+        ));
+        assert_eq!(run.stdout(), "reaped\n");
+        let first = run.cpu_samples.first().expect("the run was sampled");
+        let last = run.cpu_samples.last().expect("the run was sampled");
+        assert_eq!(first.children, Duration::ZERO, "{:?}", run.cpu_samples);
+        assert!(last.children > Duration::ZERO, "{:?}", run.cpu_samples);
+        assert!(last.machine >= last.children, "{last:?}");
+        assert!(run.cpu_samples.windows(2).all(|w| w[0].at <= w[1].at));
     }
 
     #[test]

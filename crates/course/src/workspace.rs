@@ -6,11 +6,17 @@
 
 use std::collections::BTreeMap;
 use std::io::BufReader;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use cargo_metadata::{Message, MetadataCommand};
+
+use crate::cancel::{self, Cancel};
 
 /// What a package is to the course.
 #[derive(Debug, Clone, PartialEq)]
@@ -125,6 +131,33 @@ pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
     Ok(lessons)
 }
 
+/// A lesson's critical path: the seconds of lesson time its default mode cannot go below
+/// (`critical_path` in `[package.metadata.lesson]`), what `run --python` and the bench
+/// measure overhead against. `None` when the lesson gives none (CPU-bound work has no fixed
+/// length). Read from the lesson's own Cargo.toml, so there is no second list.
+pub fn critical_path(unit: &Unit) -> anyhow::Result<Option<f64>> {
+    let path = unit.dir.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let manifest: toml::Table =
+        toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
+    let value = manifest
+        .get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("lesson"))
+        .and_then(|l| l.get("critical_path"));
+    match value {
+        None => Ok(None),
+        Some(v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
+            Some(seconds) if seconds.is_finite() && seconds >= 0.0 => Ok(Some(seconds)),
+            _ => bail!(
+                "{}: [package.metadata.lesson] critical_path = {v} must be a number of seconds, 0 or more",
+                path.display()
+            ),
+        },
+    }
+}
+
 /// The units the user named (by package, folder name or lesson number), or all lessons when none.
 pub fn select<'a>(all: &'a [Unit], names: &[String]) -> anyhow::Result<Vec<&'a Unit>> {
     if names.is_empty() {
@@ -159,6 +192,19 @@ pub struct Build {
 ///
 /// `target_dir` lets a grader share compiled dependencies across submissions.
 pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyhow::Result<Build> {
+    build_with(root, packages, target_dir, &Cancel::process())
+}
+
+/// [`build`], stopped (cargo, rustc and build scripts killed) as soon as `cancel` is requested.
+pub fn build_with(
+    root: &Path,
+    packages: &[&str],
+    target_dir: Option<&Path>,
+    cancel: &Cancel,
+) -> anyhow::Result<Build> {
+    let Some(_busy) = cancel::begin(cancel) else {
+        bail!("cancelled");
+    };
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command
         .arg("build")
@@ -171,7 +217,9 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
         .arg(root.join("Cargo.toml"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stderr(Stdio::piped())
+        // A group of its own, so a cancel kills rustc and build scripts too, not only cargo.
+        .process_group(0);
     for package in packages {
         command.arg("--package").arg(package);
     }
@@ -179,13 +227,36 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
         command.arg("--target-dir").arg(dir);
     }
     let mut child = command.spawn().context("cannot run cargo build")?;
+    let pgid = child.id() as i32;
+    let finished = Arc::new(AtomicBool::new(false));
+    let killer = {
+        let (finished, cancel) = (finished.clone(), cancel.clone());
+        std::thread::spawn(move || {
+            while !finished.load(Ordering::SeqCst) {
+                if cancel.is_requested() {
+                    // SAFETY: signalling the build's own process group.
+                    unsafe { libc::killpg(pgid, libc::SIGKILL) };
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
     let stdout = child.stdout.take().expect("piped stdout");
     let stderr = child.stderr.take().expect("piped stderr");
     let stderr_reader =
         std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
     let mut build = Build::default();
+    let mut unreadable = None;
     for message in Message::parse_stream(BufReader::new(stdout)) {
-        match message.context("cannot read cargo's output")? {
+        let message = match message {
+            Ok(message) => message,
+            Err(error) => {
+                unreadable = Some(error);
+                break;
+            }
+        };
+        match message {
             Message::CompilerArtifact(artifact) => {
                 if let Some(exe) = artifact.executable {
                     build
@@ -207,7 +278,25 @@ pub fn build(root: &Path, packages: &[&str], target_dir: Option<&Path>) -> anyho
             _ => {}
         }
     }
-    let status = child.wait().context("cargo build did not finish")?;
+    let status = child.wait().context("cargo build did not finish");
+    finished.store(true, Ordering::SeqCst);
+    let _ = killer.join();
+    if cancel.is_requested() {
+        // Whatever of the group outlived cargo goes with it, and is waited for (briefly:
+        // SIGKILL lands asynchronously), so nothing of the build is left once this returns.
+        let gone_by = std::time::Instant::now() + Duration::from_secs(2);
+        // SAFETY: signalling the build's own process group; ESRCH once it is empty.
+        while unsafe { libc::killpg(pgid, libc::SIGKILL) } == 0
+            && std::time::Instant::now() < gone_by
+        {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        bail!("cancelled");
+    }
+    if let Some(error) = unreadable {
+        return Err(error).context("cannot read cargo's output");
+    }
+    let status = status?;
     let stderr = stderr_reader.join().unwrap_or_default();
     if !status.success() && build.errors.is_empty() {
         bail!("cargo build failed:\n{stderr}");

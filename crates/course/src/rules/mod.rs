@@ -326,6 +326,8 @@ rules! {
     own_processes => own_processes,
     writers => writers,
     children => children,
+    equal => equal,
+    parallel_children => parallel_children,
 }
 
 /// The name of every rule, in the registry's order.
