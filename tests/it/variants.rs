@@ -773,7 +773,7 @@ fn wrong_variants_fail_for_their_reason() {
             )),
             (false, true) => passed_out_of_scope.push(v.what),
             (false, false) => problems.push(format!(
-                "{} ({}): passed; it should fail for {:?}",
+                "{} ({}): passed; it should fail for {:?}:\n{output}",
                 v.what, v.test, v.because
             )),
         }
