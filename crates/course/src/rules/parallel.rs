@@ -48,7 +48,9 @@ pub(crate) fn most_working(cx: &Ctx, window: (f64, f64)) -> (usize, usize) {
     // after; a thread spawned after another was joined is never alive at `a` with it.
     for run in samples.windows(4) {
         let (a, b, c) = (&run[0], &run[2], &run[3]);
-        if b.at.as_secs_f64() < window.0 || a.at.as_secs_f64() > window.1 {
+        // Only windows wholly inside the phase: a line is stamped when the runner reads it,
+        // so a sample just before a late-read line may already see the next phase.
+        if a.at.as_secs_f64() < window.0 || b.at.as_secs_f64() > window.1 {
             continue;
         }
         windows += 1;
