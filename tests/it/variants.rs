@@ -567,6 +567,90 @@ async fn main() {
         Variant {
             lesson: L7,
             test: "lesson-asyncio: default",
+            what: "each task spawned and awaited before the next is spawned",
+            change: Change::Edits(&[(
+                "            tokio::join!(biased; task(\"A\"), task(\"B\"), task(\"C\"));",
+                "            for name in [\"A\", \"B\", \"C\"] {\n                tokio::spawn(async move { task(name).await }).await.unwrap();\n            }",
+            )]),
+            because: &["overlap (expect.toml"],
+        },
+        Variant {
+            lesson: L6,
+            test: "lesson-asyncio-concepts: default",
+            what: "a plain function in place of the coroutine runs its body at once",
+            change: Change::Edits(&[
+                (
+                    "    let future = greet(\"coroutine\");",
+                    "    println!(\"  greet: body runs now\");\n    let future = async { String::from(\"Hello, coroutine\") };",
+                ),
+                (
+                    "    let greeting = future.await;",
+                    "    let greeting = future.await;\n    let _ = greet;",
+                ),
+            ]),
+            because: &["order (expect.toml"],
+        },
+        // ---- lesson 7: asyncio -----------------------------------------------------
+        Variant {
+            lesson: L7,
+            test: "lesson-asyncio: default",
+            what: "the tasks awaited one after another",
+            change: Change::Edits(&[(
+                "            tokio::join!(biased; task(\"A\"), task(\"B\"), task(\"C\"));",
+                "            task(\"A\").await;\n            task(\"B\").await;\n            task(\"C\").await;",
+            )]),
+            because: &["overlap (expect.toml"],
+        },
+        Variant {
+            lesson: L7,
+            test: "lesson-asyncio: default",
+            what: "a blocking std::thread::sleep inside the tasks (student style)",
+            change: Change::Whole(
+                r#"//! Lesson 7 with a blocking sleep in async code.
+use std::time::Duration;
+
+async fn task(name: &str) {
+    println!("Task {name} starting");
+    std::thread::sleep(Duration::from_millis(200));
+    println!("Task {name} finished");
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    tokio::join!(task("A"), task("B"), task("C"));
+}
+"#,
+            ),
+            because: &["overlap (expect.toml"],
+        },
+        Variant {
+            lesson: L7,
+            test: "lesson-asyncio: default",
+            what: "spawned tasks are never awaited (student style, #[tokio::main])",
+            change: Change::Whole(
+                r#"//! Lesson 7 where main returns without awaiting its tasks.
+use std::time::Duration;
+
+async fn task(name: &'static str) {
+    println!("Task {name} starting");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    println!("Task {name} finished");
+}
+
+#[tokio::main]
+async fn main() {
+    for name in ["A", "B", "C"] {
+        tokio::spawn(task(name));
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+}
+"#,
+            ),
+            because: &["lines `finish`"],
+        },
+        Variant {
+            lesson: L7,
+            test: "lesson-asyncio: default",
             what: "the tasks are started in reverse order",
             change: Change::Edits(&[(
                 "            tokio::join!(biased; task(\"A\"), task(\"B\"), task(\"C\"));",
