@@ -475,7 +475,7 @@ fn a_nondeterministic_correct_submission_gets_the_same_score_five_times() {
     // Workers that sleep a little more or less each run, so they finish in a different order
     // every time, and tasks spawned on a multi-thread runtime. They sleep in real seconds, as
     // students write it: a line read late on a loaded machine is then a few hundredths of a
-    // unit off, where at LESSON_TIME_SCALE=0.1 it can be half a unit.
+    // package off, where at LESSON_TIME_SCALE=0.1 it can be half a package.
     let s = Submission::new()
         .write(
             "lessons/03-multithreading/src/main.rs",
@@ -591,8 +591,8 @@ fn wrong_programs_fail_for_the_reason_their_explanation_gives() {
         // Lesson 4 joining each thread right after spawning it: no two compute at once.
         .edit(
             "lessons/04-gil/src/main.rs",
-            "        .map(|part| thread::spawn(move || cpu_bound_task(part)))\n        .collect();\n    let total = handles\n        .into_iter()\n        .map(|handle| handle.join().expect(\"a worker thread panicked\"))\n        .fold(0, u64::wrapping_add);",
-            "        .map(|part| thread::spawn(move || cpu_bound_task(part)).join().unwrap())\n        .collect::<Vec<u64>>();\n    let total = handles.into_iter().fold(0, u64::wrapping_add);",
+            "        .map(|part| thread::spawn(move || cpu_bound_task(part)))\n        .collect();\n    handles\n        .into_iter()\n        .map(|handle| handle.join().expect(\"a worker thread panicked\"))\n        .fold(0, u64::wrapping_add)",
+            "        .map(|part| thread::spawn(move || cpu_bound_task(part)).join().unwrap())\n        .collect::<Vec<u64>>();\n    handles.into_iter().fold(0, u64::wrapping_add)",
         );
     let g = grade(
         &s,
