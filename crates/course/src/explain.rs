@@ -187,6 +187,53 @@ mod tests {
     }
 
     #[test]
+    fn a_looping_lesson_and_a_flood_get_an_explanation_of_a_screen_or_two() {
+        use crate::check::{CaseResult, verdict};
+        use crate::runner::{Ending, Line, fake_run};
+        use crate::spec::Spec;
+        let case = Spec::parse(
+            std::path::Path::new("expect.toml"),
+            "[[case]]\nname = \"default\"\n[case.lines]\ntick = { regex = '^Thread: (?<i>\\d+)$' }\n\
+             [[case.expect]]\ngap = { line = \"tick\", min = 0.5 }\n",
+        )
+        .unwrap()
+        .cases
+        .remove(0);
+        // A lesson printing in a loop: 100,000 ticks with no gap between them, then a
+        // megabyte without a newline.
+        let ticks: Vec<String> = (0..100_000).map(|i| format!("Thread: {i}")).collect();
+        let lines: Vec<(f64, &str)> = ticks.iter().map(|t| (1.0, t.as_str())).collect();
+        let mut run = fake_run(&lines, Ending::Exited(0));
+        run.status = Some(std::os::unix::process::ExitStatusExt::from_raw(0));
+        run.lines.push(Line {
+            at: run.wall,
+            stream: crate::runner::Stream::Stderr,
+            text: "x".repeat(1 << 20),
+        });
+        let v = verdict(&case, &run);
+        assert!(
+            v.failures[0].got.len() > 100_000,
+            "the rule lists every gap"
+        );
+        let result = CaseResult {
+            case: v.case,
+            run,
+            failures: v.failures,
+            notes: v.notes,
+            runs: 1,
+            failed_runs: 1,
+        };
+        let text = explain(&result, 60);
+        assert!(text.len() < 24 * 1024, "{} bytes", text.len());
+        assert!(
+            text.lines().all(|l| l.chars().count() <= MAX_WIDTH + 40),
+            "{text}"
+        );
+        assert!(text.contains(" more"), "{text}");
+        assert!(text.contains("… (1,048,"), "{text}");
+    }
+
+    #[test]
     fn thousands_groups_digits() {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(999), "999");

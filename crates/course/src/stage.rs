@@ -213,14 +213,14 @@ fn build_policy(stage: &Path, target_dir: &Path, scratch: &Path, timeout: Durati
     }
 }
 
-/// Builds one package of the stage confined; the path of its binary, or why there is none
-/// (the compiler's errors, a time limit, a process cap), for the student's report.
-pub fn build_package(
+/// Builds `packages` of the staged workspace in one confined cargo call (`--keep-going`,
+/// so a lesson that does not compile costs only itself), under the build's time limit.
+pub fn build_packages(
     private: &Private,
-    package: &str,
+    packages: &[&str],
     target_dir: &Path,
     timeout: Duration,
-) -> anyhow::Result<Result<PathBuf, String>> {
+) -> anyhow::Result<Built> {
     let stage = private.stage();
     refuse_foreign_config(&stage)?;
     let scratch = sandbox::Scratch::new(&private.dir, None)?;
@@ -241,17 +241,18 @@ pub fn build_package(
             command.env(name, value);
         }
     }
+    command.current_dir(&stage).args([
+        "build",
+        "--offline",
+        "--locked",
+        "--quiet",
+        "--keep-going",
+        "--message-format=json",
+    ]);
+    for package in packages {
+        command.arg("--package").arg(package);
+    }
     command
-        .current_dir(&stage)
-        .args([
-            "build",
-            "--offline",
-            "--locked",
-            "--quiet",
-            "--message-format=json",
-        ])
-        .arg("--package")
-        .arg(package)
         .arg("--target-dir")
         .arg(target_dir)
         .stdin(Stdio::null())
@@ -261,25 +262,50 @@ pub fn build_package(
         .process_group(0);
     let started = Instant::now();
     let build = crate::workspace::run_build(command, &crate::cancel::Cancel::process())?;
-    let took = started.elapsed();
+    Ok(Built {
+        build,
+        timed_out: started.elapsed() >= timeout,
+    })
+}
+
+/// A confined build and whether it ran into its time limit.
+pub struct Built {
+    pub build: crate::workspace::Build,
+    pub timed_out: bool,
+}
+
+/// What became of `package` in `built`: its binary, or the message a student reads.
+pub fn outcome(built: &Built, package: &str, timeout: Duration) -> Result<PathBuf, String> {
+    let build = &built.build;
     if let Some(binary) = build.binaries.get(package) {
-        return Ok(Ok(binary.clone()));
+        return Ok(binary.clone());
     }
     if let Some(errors) = build.errors.get(package) {
-        return Ok(Err(errors.clone()));
+        return Err(errors.clone());
     }
-    if took >= timeout {
-        return Ok(Err(format!(
+    if built.timed_out {
+        return Err(format!(
             "the build was stopped after {} s, its time limit (a build must not hang grading)",
             timeout.as_secs()
-        )));
+        ));
     }
     let errors: Vec<&String> = build.errors.values().collect();
-    Ok(Err(if errors.is_empty() {
+    Err(if errors.is_empty() {
         format!("cargo build failed:\n{}", build.stderr)
     } else {
         errors.into_iter().cloned().collect::<Vec<_>>().join("\n")
-    }))
+    })
+}
+
+/// Builds one package of the staged workspace alone, confined; see [`build_packages`].
+pub fn build_package(
+    private: &Private,
+    package: &str,
+    target_dir: &Path,
+    timeout: Duration,
+) -> anyhow::Result<Result<PathBuf, String>> {
+    let build = build_packages(private, &[package], target_dir, timeout)?;
+    Ok(outcome(&build, package, timeout))
 }
 
 /// Fingerprints of every compiled dependency in a target dir, so a build that replaced

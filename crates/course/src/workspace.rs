@@ -238,6 +238,9 @@ pub fn build_with(
     let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     command
         .arg("build")
+        // Every package that compiles is built even when another does not, so one call can
+        // build a whole submission and still say which lesson failed.
+        .arg("--keep-going")
         .arg("--quiet")
         .arg("--message-format=json")
         .arg("--manifest-path")

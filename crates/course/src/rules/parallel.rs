@@ -19,7 +19,7 @@ pub struct Spec {
 pub type Parallel = Spec;
 
 pub const SYNTAX: &str = "parallel = { from = \"a\", to = \"b\", at_least = N }";
-pub const DOC: &str = "between the first `a` line and the last `b` line (the whole run without them), at least N threads made CPU progress in the same 10 ms sampling window, each alive at both ends of it and at the next sample: real parallel work, which threads spawned and joined one at a time, or taking turns at a lock, never show. N is capped at the cores the program may use; with one core the rule is not judged and the report says so";
+pub const DOC: &str = "between the first `a` line and the last `b` line (the whole run without them), at least N threads made CPU progress in the same window of two 10 ms sampling intervals, each alive at both ends of it and at the next sample: real parallel work, which threads spawned and joined one at a time, or taking turns at a lock, never show. N is capped at the cores the program may use; with one core the rule is not judged and the report says so";
 pub const CLASS: Class = Class::Timing;
 
 /// CPU time a thread must gain in a window to count as working in it.
@@ -40,12 +40,17 @@ pub(crate) fn most_working(cx: &Ctx, window: (f64, f64)) -> (usize, usize) {
     let samples = &cx.run.samples;
     let mut most = 0;
     let mut windows = 0;
-    // A thread counts as working in the window from `a` to `b` when it gained CPU time there
-    // and is still alive at the sample after `b`: a thread that hands over to the next one
-    // and is slow to exit (a loaded machine) may linger at `b`, never at the sample after.
-    for trio in samples.windows(3) {
-        let (a, b, c) = (&trio[0], &trio[1], &trio[2]);
-        if b.at.as_secs_f64() < window.0 || a.at.as_secs_f64() > window.1 {
+    // A window spans two sampling intervals, from `a` to `b`, so that on a loaded machine
+    // two threads sharing the cores in slices both show progress in it. A thread counts as
+    // working there when it is alive at `a` and `b`, gained CPU time in between, and is still
+    // alive at the sample after `b`: a thread that hands over to the next one (a lock, or a
+    // join followed by a spawn) and is slow to exit may linger at `b`, never at the sample
+    // after; a thread spawned after another was joined is never alive at `a` with it.
+    for run in samples.windows(4) {
+        let (a, b, c) = (&run[0], &run[2], &run[3]);
+        // Only windows wholly inside the phase: a line is stamped when the runner reads it,
+        // so a sample just before a late-read line may already see the next phase.
+        if a.at.as_secs_f64() < window.0 || b.at.as_secs_f64() > window.1 {
             continue;
         }
         windows += 1;
@@ -152,6 +157,7 @@ mod tests {
     fn two_threads_progressing_in_one_window_are_parallel() {
         let together: &[&[(i32, u64)]] = &[
             &[(1, 0), (2, 0), (3, 0)],
+            &[(1, 0), (2, 5), (3, 0)],
             &[(1, 0), (2, 5), (3, 4)],
             &[(1, 0), (2, 9), (3, 9)],
         ];
@@ -164,8 +170,10 @@ mod tests {
         let one_by_one: &[&[(i32, u64)]] = &[
             &[(1, 0), (2, 0)],
             &[(1, 0), (2, 9)],
+            &[(1, 0), (2, 18)],
             &[(1, 1), (3, 2)],
             &[(1, 1), (3, 11)],
+            &[(1, 1), (3, 20)],
         ];
         let j = judge(one_by_one, 2);
         assert_eq!(j.failures[0].rule, "parallel");
@@ -183,7 +191,8 @@ mod tests {
         let turns: &[&[(i32, u64)]] = &[
             &[(1, 0), (2, 0), (3, 0)],
             &[(1, 0), (2, 9), (3, 0)],
-            &[(1, 0), (2, 14), (3, 4)],
+            &[(1, 0), (2, 18), (3, 0)],
+            &[(1, 0), (2, 23), (3, 4)],
             &[(1, 0), (3, 13)],
             &[(1, 0), (3, 22)],
         ];
