@@ -148,27 +148,18 @@ fn builder_and_scope(sleeps: Sleeps) -> String {
     )
 }
 
-/// Lesson 5 with each worker told its number through an environment variable.
-fn processes_through_env(sleeps: Sleeps) -> String {
-    format!(
-        "//! Lesson 5, a student's way.\n\
-         use std::process::Command;\n\
-         fn main() {{\n\
-             if let Ok(name) = std::env::var(\"WORKER_NAME\") {{\n\
-                 println!(\"Worker {{name}} starting\");\n\
-                 {}\n\
-                 println!(\"Worker {{name}} finished\");\n\
-                 return;\n\
-             }}\n\
-             let me = std::env::current_exe().unwrap();\n\
-             let children: Vec<_> = (0..5)\n\
-                 .map(|i| Command::new(&me).env(\"WORKER_NAME\", i.to_string()).spawn().unwrap())\n\
-                 .collect();\n\
-             for mut c in children {{\n\
-                 c.wait().unwrap();\n\
-             }}\n\
-         }}\n",
-        sleeps.blocking(2)
+/// Lesson 5 with each worker told its number through an environment variable instead of
+/// arguments (the lesson's other modes, and its sleeps, left as they are).
+fn processes_through_env(s: Submission) -> Submission {
+    s.edit(
+        "lessons/05-multiprocessing/src/main.rs",
+        "        [] => start_workers(),",
+        "        [] if std::env::var(\"WORKER_NAME\").is_ok() => {\n            worker(std::env::var(\"WORKER_NAME\").unwrap().parse().unwrap());\n            ExitCode::SUCCESS\n        }\n        [] => start_workers(),",
+    )
+    .edit(
+        "lessons/05-multiprocessing/src/main.rs",
+        ".args([\"worker\", &i.to_string()])",
+        ".env(\"WORKER_NAME\", i.to_string())",
     )
 }
 
@@ -266,14 +257,11 @@ fn correct_alternatives(sleeps: Sleeps) -> Submission {
         Sleeps::Real => Submission::new().real_sleeps(),
         Sleeps::Kit => Submission::new(),
     };
-    copy.write("lessons/02-thread/src/main.rs", &closure_thread(sleeps))
+    processes_through_env(copy)
+        .write("lessons/02-thread/src/main.rs", &closure_thread(sleeps))
         .write(
             "lessons/03-multithreading/src/main.rs",
             &builder_and_scope(sleeps),
-        )
-        .write(
-            "lessons/05-multiprocessing/src/main.rs",
-            &processes_through_env(sleeps),
         )
         .write(
             "lessons/07-asyncio/src/main.rs",
