@@ -6,11 +6,7 @@
 use std::thread;
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-01a-shared-list");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     // TODO: make this one list that every thread shares: Arc<Mutex<Vec<String>>>.
     let names: Vec<String> = Vec::new();

@@ -15,11 +15,7 @@ fn print_numbers() -> u32 {
 }
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-02a-keep-the-result");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let thread = thread::spawn(print_numbers);
 

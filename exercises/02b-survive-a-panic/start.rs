@@ -15,11 +15,7 @@ fn work(name: u32) -> u32 {
 }
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-02b-survive-a-panic");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let mut threads = Vec::new();
     for name in 0..3 {

@@ -15,11 +15,7 @@ fn worker(name: u32) -> u32 {
 }
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-03a-ten-workers");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     // Workers put (name, result) pairs in at the Sender end; main takes them out of the Receiver.
     let (results_tx, results_rx) = mpsc::channel::<(u32, u32)>();

@@ -13,11 +13,7 @@ fn download(page: u32) {
 }
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-03b-start-all-first");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     for page in 0..5 {
         let t = thread::spawn(move || download(page));

@@ -27,11 +27,7 @@ fn worker(name: usize, balance: &Mutex<i64>, together: &Barrier) {
 }
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-03c-no-overdraft");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let balance = Mutex::new(100);
     let together = Barrier::new(WORKERS);

@@ -25,11 +25,7 @@ fn current_thread() -> &'static str {
 }
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-04a-split-the-sum");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let numbers: Vec<u64> = (0..1_000_000).collect();
 

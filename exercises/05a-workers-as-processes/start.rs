@@ -5,24 +5,21 @@
 
 use std::thread;
 
-fn worker(name: u32) {
+fn worker(name: u64) {
     println!("Worker {name} starting in process {}", std::process::id());
     lesson_kit::sleep(2.0);
     println!("Worker {name} finished");
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => start_workers(),
-        // How a child knows it is a worker, like a fresh Python interpreter that was told
-        // to call worker(3) by multiprocessing.
-        [role, name] if role == "worker" => match name.parse() {
-            Ok(name) => worker(name),
-            Err(_) => usage(&format!("`worker` takes a number, not `{name}`")),
-        },
-        _ => usage(&format!("unexpected argument(s): {}", args.join(" "))),
+    // How a child knows it is a worker, like a fresh Python interpreter that was told
+    // to call worker(3) by multiprocessing.
+    if let Some(name) = lesson_kit::role_number("worker") {
+        worker(name);
+        return;
     }
+    lesson_kit::start(&[]);
+    start_workers();
 }
 
 fn start_workers() {
@@ -36,11 +33,4 @@ fn start_workers() {
     for t in threads {
         t.join().expect("a worker thread panicked");
     }
-}
-
-/// Explains a bad command line and exits with code 2.
-fn usage(problem: &str) -> ! {
-    eprintln!("error: {problem}");
-    eprintln!("run it as: cargo run -p exercise-05a-workers-as-processes");
-    std::process::exit(2);
 }

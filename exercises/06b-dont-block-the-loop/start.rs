@@ -15,11 +15,7 @@ async fn task(name: &str) {
 /// One thread runs every task, as in asyncio.
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-06b-dont-block-the-loop");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     // `asyncio.gather(task("A"), task("B"), task("C"))`
     tokio::join!(task("A"), task("B"), task("C"));

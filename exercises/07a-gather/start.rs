@@ -13,11 +13,7 @@ async fn task(name: &str, secs: f64) -> String {
 /// One thread runs every task, as in asyncio.
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-07a-gather");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     // TODO: await the three together, as `asyncio.gather` does: `tokio::join!` takes the
     // three futures and gives back a tuple of their results, in the order written.

@@ -15,11 +15,7 @@ async fn fetch(name: &str, secs: f64) -> String {
 /// One thread runs every task, as in asyncio.
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-07c-timeout");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     // TODO: wait at most three seconds for each fetch, like `asyncio.wait_for(..., timeout=3)`:
     // wrap each one in `tokio::time::timeout(lesson_kit::seconds(3.0), fetch(...))`. That gives

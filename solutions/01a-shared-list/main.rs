@@ -8,11 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-01a-shared-list");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let names = Arc::new(Mutex::new(Vec::new()));
 

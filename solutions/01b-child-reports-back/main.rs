@@ -10,16 +10,12 @@ use std::process::Command;
 const CHILD: &str = "child";
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => parent(),
-        [role] if role == CHILD => child(),
-        _ => {
-            eprintln!("error: unexpected arguments {args:?}: this exercise takes no arguments");
-            eprintln!("run it as: cargo run -p exercise-01b-child-reports-back");
-            std::process::exit(2);
-        }
+    if lesson_kit::role(CHILD) {
+        child();
+        return;
     }
+    lesson_kit::start(&[]);
+    parent();
 }
 
 /// Runs in the child process.

@@ -19,11 +19,7 @@ fn visit(name: usize, visits: &AtomicU64, together: &Barrier) {
 }
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-01c-count-every-visit");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let visits = AtomicU64::new(0);
     let together = Barrier::new(VISITORS);

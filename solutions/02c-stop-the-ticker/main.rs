@@ -18,11 +18,7 @@ fn ticker(stop: &AtomicBool) -> u32 {
 }
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-02c-stop-the-ticker");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let stop = Arc::new(AtomicBool::new(false));
     let ticker = {

@@ -11,11 +11,7 @@ fn download(page: u32) {
 }
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-03b-start-all-first");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     // The first loop only starts threads, so all five are waiting before main waits for any.
     let mut threads = Vec::new();

@@ -22,11 +22,7 @@ fn current_thread() -> String {
 }
 
 fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-04b-rayon-primes");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let ranges: Vec<Range<u64>> = (0..8).map(|i| i * 25_000..(i + 1) * 25_000).collect();
 

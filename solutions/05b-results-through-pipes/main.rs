@@ -13,16 +13,13 @@ fn cpu_bound_task(n: u64) -> u64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => parent(),
-        // How a child knows what to compute: `exercise-05b-results-through-pipes square 3`.
-        [role, n] if role == "square" => match n.parse() {
-            Ok(n) => println!("{}", cpu_bound_task(n)),
-            Err(_) => usage(&format!("`square` takes a number, not `{n}`")),
-        },
-        _ => usage(&format!("unexpected argument(s): {}", args.join(" "))),
+    // How a child knows what to compute: `exercise-05b-results-through-pipes square 3`.
+    if let Some(n) = lesson_kit::role_number("square") {
+        println!("{}", cpu_bound_task(n));
+        return;
     }
+    lesson_kit::start(&[]);
+    parent();
 }
 
 fn parent() {
@@ -60,11 +57,4 @@ fn parent() {
         total += answer;
     }
     println!("Parent: the children's answers add up to {total}");
-}
-
-/// Explains a bad command line and exits with code 2.
-fn usage(problem: &str) -> ! {
-    eprintln!("error: {problem}");
-    eprintln!("run it as: cargo run -p exercise-05b-results-through-pipes");
-    std::process::exit(2);
 }

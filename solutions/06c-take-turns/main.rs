@@ -20,11 +20,7 @@ async fn crunch(name: &str) {
 /// One thread runs every task, as in asyncio.
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-06c-take-turns");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     // `biased;` makes join! always poll A before B, so the turns come in a fixed order.
     tokio::join!(biased; crunch("A"), crunch("B"));

@@ -11,11 +11,7 @@ async fn task(name: &str, secs: f64) -> String {
 /// One thread runs every task, as in asyncio.
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-07a-gather");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     // Finished in the order B, C, A, but the results keep the order written, as with gather.
     let (a, b, c) = tokio::join!(task("A", 3.0), task("B", 1.0), task("C", 2.0));

@@ -13,11 +13,7 @@ async fn task(name: u64) -> u64 {
 /// One thread runs every task, as in asyncio.
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-07b-joinset");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let mut tasks = JoinSet::new();
     for name in 0..10 {

@@ -23,11 +23,7 @@ fn report(name: &str, result: Result<String, Elapsed>) {
 /// One thread runs every task, as in asyncio.
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-07c-timeout");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let limit = lesson_kit::seconds(3.0);
     let (fast, slow) = tokio::join!(

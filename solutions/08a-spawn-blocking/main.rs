@@ -21,11 +21,7 @@ async fn ticker() {
 /// One thread runs every task, as in asyncio.
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this exercise takes no arguments");
-        eprintln!("run it as: cargo run -p exercise-08a-spawn-blocking");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     let ticker = tokio::spawn(ticker());
 

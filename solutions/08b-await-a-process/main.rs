@@ -21,16 +21,13 @@ async fn ticker() {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => parent(),
-        // The child's side: compute, and print the answer for the parent to read.
-        [role, n] if role == "cpu_bound_task" => match n.parse() {
-            Ok(n) => println!("{}", cpu_bound_task(n)),
-            Err(_) => usage(&format!("`cpu_bound_task` takes a number, not `{n}`")),
-        },
-        _ => usage(&format!("unexpected argument(s): {}", args.join(" "))),
+    // The child's side: compute, and print the answer for the parent to read.
+    if let Some(n) = lesson_kit::role_number("cpu_bound_task") {
+        println!("{}", cpu_bound_task(n));
+        return;
     }
+    lesson_kit::start(&[]);
+    parent();
 }
 
 /// `asyncio.run(main())` on one thread; only the parent needs an event loop.
@@ -54,11 +51,4 @@ async fn parent() {
     ticker.abort();
     let answer = String::from_utf8_lossy(&output.stdout);
     println!("Result: {}", answer.trim());
-}
-
-/// Explains a bad command line and exits with code 2.
-fn usage(problem: &str) -> ! {
-    eprintln!("error: {problem}");
-    eprintln!("run it as: cargo run -p exercise-08b-await-a-process");
-    std::process::exit(2);
 }

@@ -7,7 +7,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use course::exercise::{self, Progress, Stored};
-use course::{Unit, explain};
+use course::{Package, explain};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -16,46 +16,58 @@ use crate::support;
 /// Long enough for a first build of tokio on a loaded machine; only a guard against hanging.
 const PATIENCE: Duration = Duration::from_secs(900);
 
-fn exercises() -> Vec<&'static Unit> {
-    support::units().iter().filter(|u| !u.is_lesson()).collect()
+fn exercises() -> Vec<&'static Package> {
+    support::packages()
+        .iter()
+        .filter(|u| !u.is_lesson())
+        .collect()
 }
 
-fn folder(unit: &Unit) -> String {
-    unit.dir.file_name().unwrap().to_string_lossy().into_owned()
+fn folder(package: &Package) -> String {
+    package
+        .dir
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned()
 }
 
-/// Where `unit`'s working copy is in the copy of the course at `copy`.
-fn main_rs(copy: &Path, unit: &Unit) -> PathBuf {
+/// Where `package`'s working copy is in the copy of the course at `copy`.
+fn main_rs(copy: &Path, package: &Package) -> PathBuf {
     copy.join("exercises")
-        .join(folder(unit))
+        .join(folder(package))
         .join("src/main.rs")
 }
 
-fn start_rs(unit: &Unit) -> Vec<u8> {
-    std::fs::read(exercise::start_path(unit)).unwrap()
+fn start_rs(package: &Package) -> Vec<u8> {
+    std::fs::read(exercise::start_path(package)).unwrap()
 }
 
-fn solution(unit: &Unit) -> Vec<u8> {
+fn solution(package: &Package) -> Vec<u8> {
     let path = support::root()
         .join("solutions")
-        .join(folder(unit))
+        .join(folder(package))
         .join("main.rs");
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn unit(package: &str) -> &'static Unit {
+fn exercise(name: &str) -> &'static Package {
     exercises()
         .into_iter()
-        .find(|u| u.package == package)
-        .unwrap_or_else(|| panic!("no exercise {package}"))
+        .find(|u| u.name == name)
+        .unwrap_or_else(|| panic!("no exercise {name}"))
 }
 
 /// A new learner's copy of the course: every exercise at its starting point (whatever the
 /// checkout's own working copies hold) and no progress file.
 fn fresh_course() -> tempfile::TempDir {
     let copy = support::copy_of_course();
-    for unit in exercises() {
-        std::fs::write(main_rs(copy.path(), unit), start_rs(unit)).unwrap();
+    for package in exercises() {
+        let dir = copy.path().join("exercises").join(folder(package));
+        let _ = std::fs::remove_file(dir.join(".started.rs"));
+        let _ = std::fs::remove_dir_all(dir.join("backup"));
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(main_rs(copy.path(), package), start_rs(package)).unwrap();
     }
     let _ = std::fs::remove_file(copy.path().join(exercise::STATE_FILE));
     copy
@@ -88,13 +100,13 @@ fn saved_progress(copy: &Path) -> Progress {
 
 /// Checks every exercise of the copy at `copy` through the engine, building into the shared dir.
 fn check_all(copy: &Path) -> Vec<(String, exercise::Outcome)> {
-    let units = course::workspace::units(copy).unwrap();
-    let all = exercise::exercises(&units);
+    let packages = course::workspace::packages(copy).unwrap();
+    let all = exercise::exercises(&packages);
     assert_eq!(all.len(), exercises().len());
     exercise::check(copy, &all, Some(&support::copies_target_dir()))
         .unwrap()
         .into_iter()
-        .map(|c| (c.unit.package.clone(), c.outcome))
+        .map(|c| (c.package.name.clone(), c.outcome))
         .collect()
 }
 
@@ -114,29 +126,29 @@ fn explained(outcome: &exercise::Outcome) -> String {
 #[test]
 fn every_exercise_has_its_pieces() {
     assert!(exercises().len() >= 20, "{} exercises", exercises().len());
-    for unit in exercises() {
+    for package in exercises() {
         for file in ["README.md", "hints.md", "expect.toml", "start.rs"] {
             assert!(
-                unit.dir.join(file).is_file(),
+                package.dir.join(file).is_file(),
                 "{} has no {file}",
-                unit.package
+                package.name
             );
         }
         assert!(
-            exercise::hints(unit).unwrap().len() >= 2,
+            exercise::hints(package).unwrap().len() >= 2,
             "{}: give at least two hints",
-            unit.package
+            package.name
         );
-        assert!(!solution(unit).is_empty());
-        let readme = std::fs::read_to_string(unit.dir.join("README.md")).unwrap();
+        assert!(!solution(package).is_empty());
+        let readme = std::fs::read_to_string(package.dir.join("README.md")).unwrap();
         let docs = readme
             .split("## The Rust docs for it")
             .nth(1)
-            .unwrap_or_else(|| panic!("{}: link the Rust docs it needs", unit.package));
+            .unwrap_or_else(|| panic!("{}: link the Rust docs it needs", package.name));
         assert!(
             docs.contains("](https://doc.rust-lang.org/") || docs.contains("](https://docs.rs/"),
             "{}: its docs section links nothing",
-            unit.package
+            package.name
         );
     }
 }
@@ -145,8 +157,8 @@ fn every_exercise_has_its_pieces() {
 fn every_solution_passes_its_spec() {
     let _one = support::copies_lock();
     let copy = fresh_course();
-    for unit in exercises() {
-        std::fs::write(main_rs(copy.path(), unit), solution(unit)).unwrap();
+    for package in exercises() {
+        std::fs::write(main_rs(copy.path(), package), solution(package)).unwrap();
     }
     let failed: Vec<String> = check_all(copy.path())
         .into_iter()
@@ -253,8 +265,8 @@ impl Drop for Watch {
 fn watch_checks_every_save_of_the_current_exercise_and_moves_on_when_it_passes() {
     let _one = support::copies_lock();
     let copy = fresh_course();
-    let first = unit("exercise-01a-shared-list");
-    let second = unit("exercise-01b-child-reports-back");
+    let first = exercise("exercise-01a-shared-list");
+    let second = exercise("exercise-01b-child-reports-back");
     let mut watch = Watch::start(copy.path());
     let total = exercises().len();
     let intro = watch.wait_for("Edit exercises/01a-shared-list/src/main.rs and save");
@@ -293,10 +305,10 @@ fn watch_checks_every_save_of_the_current_exercise_and_moves_on_when_it_passes()
         said.contains("next: exercise-01b-child-reports-back"),
         "{said}"
     );
-    assert!(saved_progress(copy.path()).is_done(&first.package));
+    assert!(saved_progress(copy.path()).is_done(&first.name));
 
     // A save to another exercise is not checked in place of the current one.
-    let elsewhere = unit("exercise-03a-ten-workers");
+    let elsewhere = exercise("exercise-03a-ten-workers");
     let mut edit = start_rs(elsewhere);
     edit.extend_from_slice(b"\n// looking ahead\n");
     std::fs::write(main_rs(copy.path(), elsewhere), edit).unwrap();
@@ -356,8 +368,8 @@ fn progress_survives_a_restart_and_a_corrupt_file_is_rebuilt_from_the_checks() {
     assert!(state.is_file());
 
     // Solved outside watch, then the file is garbled: the rebuild checks what was edited.
-    let first = unit("exercise-01a-shared-list");
-    let third = unit("exercise-01c-count-every-visit");
+    let first = exercise("exercise-01a-shared-list");
+    let third = exercise("exercise-01c-count-every-visit");
     std::fs::write(main_rs(copy.path(), first), solution(first)).unwrap();
     let mut wrong = start_rs(third);
     wrong.extend_from_slice(b"\n// tried, not solved\n");
@@ -398,7 +410,7 @@ fn progress_survives_a_restart_and_a_corrupt_file_is_rebuilt_from_the_checks() {
     assert!(stderr_of(&out).contains("no progress file yet: rebuilding"));
     assert_eq!(
         saved_progress(copy.path()).done,
-        [first.package.clone()].into()
+        [first.name.clone()].into()
     );
 }
 
@@ -406,8 +418,8 @@ fn progress_survives_a_restart_and_a_corrupt_file_is_rebuilt_from_the_checks() {
 fn all_done_says_so() {
     let copy = fresh_course();
     let mut progress = Progress::default();
-    for unit in exercises() {
-        progress.mark_done(&unit.package);
+    for package in exercises() {
+        progress.mark_done(&package.name);
     }
     progress.save(copy.path()).unwrap();
     let out = xtask(copy.path()).arg("progress").assert().success();
@@ -436,7 +448,7 @@ fn hint_shows_the_current_exercises_hints_one_at_a_time() {
     let mut progress = Progress::default();
     progress.mark_done("exercise-01a-shared-list");
     progress.save(copy.path()).unwrap();
-    let current = unit("exercise-01b-child-reports-back");
+    let current = exercise("exercise-01b-child-reports-back");
     let hints = exercise::hints(current).unwrap();
     let total = hints.len();
     for n in 1..=total + 1 {
@@ -468,7 +480,7 @@ fn hint_shows_the_current_exercises_hints_one_at_a_time() {
             .assert()
             .success(),
     );
-    let count = exercise::hints(unit("exercise-03a-ten-workers"))
+    let count = exercise::hints(exercise("exercise-03a-ten-workers"))
         .unwrap()
         .len();
     assert_eq!(all.matches(" of ").count(), count, "{all}");
@@ -493,20 +505,20 @@ fn hint_shows_the_current_exercises_hints_one_at_a_time() {
 // ---- reset ------------------------------------------------------------------------
 
 /// A copy where 01a is solved, marked done, and edited further with notes of the learner's.
-fn learner_with_work() -> (tempfile::TempDir, &'static Unit) {
+fn learner_with_work() -> (tempfile::TempDir, &'static Package) {
     let copy = fresh_course();
-    let first = unit("exercise-01a-shared-list");
+    let first = exercise("exercise-01a-shared-list");
     let mut mine = solution(first);
     mine.extend_from_slice(b"\n// my notes: Arc shares, Mutex guards\n");
     std::fs::write(main_rs(copy.path(), first), mine).unwrap();
     let mut progress = Progress::default();
-    progress.mark_done(&first.package);
+    progress.mark_done(&first.name);
     progress.save(copy.path()).unwrap();
     (copy, first)
 }
 
-fn src_files(copy: &Path, unit: &Unit) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(main_rs(copy, unit).parent().unwrap())
+fn src_files(copy: &Path, package: &Package) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(main_rs(copy, package).parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -515,8 +527,9 @@ fn src_files(copy: &Path, unit: &Unit) -> Vec<String> {
 }
 
 #[test]
-fn reset_with_yes_keeps_nothing_of_the_learners_edit() {
+fn reset_with_yes_puts_the_start_back_and_keeps_the_work_in_a_backup() {
     let (copy, first) = learner_with_work();
+    let work = std::fs::read(main_rs(copy.path(), first)).unwrap();
     let out = xtask(copy.path())
         .args(["reset", "exercise-01a-shared-list", "--yes"])
         .assert()
@@ -532,12 +545,25 @@ fn reset_with_yes_keeps_nothing_of_the_learners_edit() {
         start_rs(first),
         "the working copy should be the starting point, byte for byte"
     );
+    let backup = copy
+        .path()
+        .join("exercises/01a-shared-list/backup/main-1.rs");
+    assert_eq!(
+        std::fs::read(&backup).unwrap(),
+        work,
+        "the work should be kept outside src/"
+    );
+    assert!(
+        stdout_of(&out).contains("your work is kept in exercises/01a-shared-list/backup/main-1.rs"),
+        "{}",
+        stdout_of(&out)
+    );
     assert_eq!(
         src_files(copy.path(), first),
         ["main.rs"],
         "no temp file left"
     );
-    assert!(!saved_progress(copy.path()).is_done(&first.package));
+    assert!(!saved_progress(copy.path()).is_done(&first.name));
     // Resetting a starting point changes nothing and needs no question.
     xtask(copy.path()).args(["reset", "01a"]).assert().success();
     assert_eq!(
@@ -556,7 +582,7 @@ fn reset_without_a_terminal_refuses_and_keeps_the_work() {
         .code(2)
         .stderr(predicates::str::contains("pass --yes"));
     assert_eq!(std::fs::read(main_rs(copy.path(), first)).unwrap(), before);
-    assert!(saved_progress(copy.path()).is_done(&first.package));
+    assert!(saved_progress(copy.path()).is_done(&first.name));
 }
 
 /// Runs xtask under a pseudo-terminal (Python's `pty`, which CI has for the originals),
@@ -603,7 +629,9 @@ fn reset_on_a_terminal_asks_first() {
     let before = std::fs::read(main_rs(copy.path(), first)).unwrap();
     let (code, shown) = reset_on_a_terminal(copy.path(), "n");
     assert!(
-        shown.contains("throw away your changes to exercises/01a-shared-list/src/main.rs? [y/N]"),
+        shown.contains(
+            "put exercises/01a-shared-list/src/main.rs back at its starting point? (your changes go to a backup) [y/N]"
+        ),
         "{shown}"
     );
     assert_eq!(code, 1, "{shown}");
@@ -616,7 +644,7 @@ fn reset_on_a_terminal_asks_first() {
         std::fs::read(main_rs(copy.path(), first)).unwrap(),
         start_rs(first)
     );
-    assert!(!saved_progress(copy.path()).is_done(&first.package));
+    assert!(!saved_progress(copy.path()).is_done(&first.name));
 }
 
 // ---- grade ------------------------------------------------------------------------
@@ -643,9 +671,9 @@ fn grade(submission: &Path, exercises: &[&str]) -> Value {
 fn grade_grades_exercises_like_lessons() {
     let graded = ["exercise-01a-shared-list", "exercise-07c-timeout"];
     let solved = fresh_course();
-    for package in graded {
-        let unit = unit(package);
-        std::fs::write(main_rs(solved.path(), unit), solution(unit)).unwrap();
+    for name in graded {
+        let package = exercise(name);
+        std::fs::write(main_rs(solved.path(), package), solution(package)).unwrap();
     }
     let json = grade(solved.path(), &graded);
     assert_eq!(json["score"], 2.0, "{json}");
@@ -806,8 +834,8 @@ fn watch_on_a_terminal(copy: &Path, cols: u16, rows: u16, steps: &[Step]) -> Tty
 fn watch_on_a_terminal_answers_single_keys_lists_moves_on_and_resets() {
     let _one = support::copies_lock();
     let copy = fresh_course();
-    let first = unit("exercise-01a-shared-list");
-    let second = unit("exercise-01b-child-reports-back");
+    let first = exercise("exercise-01a-shared-list");
+    let second = exercise("exercise-01b-child-reports-back");
     let mut edited = start_rs(second);
     edited.extend_from_slice(b"\n// my first try\n");
     let goodbye = format!("1/{} exercises done", exercises().len());
@@ -878,7 +906,7 @@ fn watch_on_a_terminal_answers_single_keys_lists_moves_on_and_resets() {
         session.shown.contains("\x1b[2J"),
         "the screen is never cleared"
     );
-    assert!(saved_progress(copy.path()).is_done(&first.package));
+    assert!(saved_progress(copy.path()).is_done(&first.name));
     assert_eq!(
         std::fs::read(main_rs(copy.path(), second)).unwrap(),
         start_rs(second),
@@ -890,7 +918,7 @@ fn watch_on_a_terminal_answers_single_keys_lists_moves_on_and_resets() {
 fn ctrl_c_in_watch_cancels_the_check_kills_its_processes_and_restores_the_terminal() {
     let _one = support::copies_lock();
     let copy = fresh_course();
-    let first = unit("exercise-01a-shared-list");
+    let first = exercise("exercise-01a-shared-list");
     let marker = format!("watch-ctrl-c-{}", support::unique_marker());
     let hanging = format!(
         "//! Hangs, with a grandchild, so Ctrl-C must cancel the check.\n\
@@ -938,7 +966,7 @@ fn ctrl_c_in_watch_cancels_the_check_kills_its_processes_and_restores_the_termin
 fn passing_check_marks_an_exercise_done_and_an_empty_progress_file_is_rebuilt() {
     let _one = support::copies_lock();
     let copy = fresh_course();
-    let first = unit("exercise-01a-shared-list");
+    let first = exercise("exercise-01a-shared-list");
     std::fs::write(main_rs(copy.path(), first), solution(first)).unwrap();
     let out = xtask(copy.path())
         .args(["check", "exercise-01a-shared-list"])
@@ -949,7 +977,7 @@ fn passing_check_marks_an_exercise_done_and_an_empty_progress_file_is_rebuilt() 
         "{}",
         stdout_of(&out)
     );
-    assert!(saved_progress(copy.path()).is_done(&first.package));
+    assert!(saved_progress(copy.path()).is_done(&first.name));
 
     // Emptied (a full disk, a bad editor save): damage, not "nothing done".
     std::fs::write(copy.path().join(exercise::STATE_FILE), "").unwrap();
@@ -963,5 +991,118 @@ fn passing_check_marks_an_exercise_done_and_an_empty_progress_file_is_rebuilt() 
         stdout_of(&out).contains(&format!("1/{} exercises done", exercises().len())),
         "{}",
         stdout_of(&out)
+    );
+}
+
+// ---- course updates ---------------------------------------------------------------
+
+/// The course keeps one copy of each starting point (start.rs, tracked); the working copies
+/// are the learner's and git does not track them, so a `git pull` never conflicts with them.
+#[test]
+fn the_course_tracks_starting_points_not_working_copies() {
+    let tracked = Command::new("git")
+        .args(["ls-files", "exercises"])
+        .current_dir(support::root())
+        .output()
+        .unwrap();
+    if !tracked.status.success() {
+        return; // not a git checkout (a source tarball): nothing to compare
+    }
+    let tracked = String::from_utf8_lossy(&tracked.stdout);
+    for package in exercises() {
+        let folder = folder(package);
+        assert!(
+            tracked.contains(&format!("exercises/{folder}/start.rs")),
+            "{folder}/start.rs is not tracked"
+        );
+        assert!(
+            !tracked.contains(&format!("exercises/{folder}/src/")),
+            "{folder}/src/ is tracked: working copies are the learner's"
+        );
+    }
+}
+
+/// A fresh clone has no working copies; the first `cargo xtask` command writes them all.
+#[test]
+fn the_first_command_writes_every_working_copy() {
+    let copy = fresh_course();
+    for package in exercises() {
+        std::fs::remove_dir_all(main_rs(copy.path(), package).parent().unwrap()).unwrap();
+    }
+    xtask(copy.path()).arg("list").assert().success();
+    for package in exercises() {
+        assert_eq!(
+            std::fs::read(main_rs(copy.path(), package)).unwrap(),
+            start_rs(package),
+            "{}",
+            package.name
+        );
+    }
+}
+
+/// A course update (here: start.rs changed as a `git pull` would change it) reaches an
+/// exercise the learner has not touched, and leaves an edited one alone, saying how to take
+/// the new starting point; taking it keeps the learner's work in a backup.
+#[test]
+fn a_course_update_reaches_untouched_exercises_and_keeps_the_learners_work() {
+    let (copy, edited) = learner_with_work();
+    let untouched = exercise("exercise-03a-ten-workers");
+    // The first command records which starting point each working copy began as.
+    xtask(copy.path()).arg("progress").assert().success();
+    let work = std::fs::read(main_rs(copy.path(), edited)).unwrap();
+    let update = |package: &Package| {
+        let mut start = start_rs(package);
+        start.extend_from_slice(b"\n// A clearer comment from the course update.\n");
+        let path = copy
+            .path()
+            .join("exercises")
+            .join(folder(package))
+            .join("start.rs");
+        std::fs::write(path, &start).unwrap();
+        start
+    };
+    let new_untouched = update(untouched);
+    let new_edited = update(edited);
+
+    let out = xtask(copy.path()).arg("progress").assert().success();
+    let said = stderr_of(&out);
+    assert_eq!(
+        std::fs::read(main_rs(copy.path(), untouched)).unwrap(),
+        new_untouched,
+        "an untouched exercise should follow the update"
+    );
+    assert_eq!(
+        std::fs::read(main_rs(copy.path(), edited)).unwrap(),
+        work,
+        "the learner's work must be kept"
+    );
+    assert!(
+        said.contains("exercises/03a-ten-workers/src/main.rs has a new starting point"),
+        "{said}"
+    );
+    assert!(
+        said.contains("a course update changed the starting point of exercise-01a-shared-list")
+            && said.contains("cargo xtask reset exercise-01a-shared-list"),
+        "{said}"
+    );
+
+    xtask(copy.path())
+        .args(["reset", "01a", "--yes"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(main_rs(copy.path(), edited)).unwrap(),
+        new_edited
+    );
+    let backup = copy
+        .path()
+        .join("exercises/01a-shared-list/backup/main-1.rs");
+    assert_eq!(std::fs::read(backup).unwrap(), work);
+    // In step again: nothing more to say.
+    let out = xtask(copy.path()).arg("progress").assert().success();
+    assert!(
+        !stderr_of(&out).contains("course update"),
+        "{}",
+        stderr_of(&out)
     );
 }

@@ -463,7 +463,7 @@ fn a_nondeterministic_correct_submission_gets_the_same_score_five_times() {
     // Workers that sleep a little more or less each run, so they finish in a different order
     // every time, and tasks spawned on a multi-thread runtime. They sleep in real seconds, as
     // students write it: a line read late on a loaded machine is then a few hundredths of a
-    // unit off, where at LESSON_TIME_SCALE=0.1 it can be half a unit.
+    // package off, where at LESSON_TIME_SCALE=0.1 it can be half a package.
     let s = Submission::new()
         .write(
             "lessons/03-multithreading/src/main.rs",

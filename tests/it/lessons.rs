@@ -4,18 +4,18 @@ use course::{Program, Spec, Trust, check_case, explain};
 
 use crate::support;
 
-fn check_lesson(package: &str) {
-    let unit = support::lessons()
+fn check_lesson(name: &str) {
+    let package = support::lessons()
         .into_iter()
-        .find(|u| u.package == package)
-        .expect(package);
-    let spec = Spec::load(&unit.spec_path()).unwrap_or_else(|e| panic!("{e}"));
-    let program = Program::binary(support::binary(package));
+        .find(|u| u.name == name)
+        .expect(name);
+    let spec = Spec::load(&package.spec_path()).unwrap_or_else(|e| panic!("{e}"));
+    let program = Program::binary(support::binary(name));
     for case in &spec.cases {
         let result = check_case(&program, case, Trust::Course);
         assert!(
             result.passed(),
-            "{package}: {} failed:\n{}",
+            "{name}: {} failed:\n{}",
             case.name,
             explain::explain(&result, 80)
         );
@@ -24,10 +24,7 @@ fn check_lesson(package: &str) {
 
 #[test]
 fn the_lessons_are_the_notes_sections_in_order() {
-    let packages: Vec<&str> = support::lessons()
-        .iter()
-        .map(|u| u.package.as_str())
-        .collect();
+    let packages: Vec<&str> = support::lessons().iter().map(|u| u.name.as_str()).collect();
     assert_eq!(
         packages,
         [
@@ -85,8 +82,8 @@ fn asyncio_cpu_bound() {
 
 #[test]
 fn a_bad_argument_is_refused_with_advice() {
-    for unit in support::lessons() {
-        let out = assert_cmd::Command::new(support::binary(&unit.package))
+    for package in support::lessons() {
+        let out = assert_cmd::Command::new(support::binary(&package.name))
             .arg("--no-such-mode")
             .env("LESSON_TIME_SCALE", "0.01")
             .timeout(std::time::Duration::from_secs(20))
@@ -96,7 +93,7 @@ fn a_bad_argument_is_refused_with_advice() {
         assert!(
             stderr.contains("--no-such-mode"),
             "{}: {stderr}",
-            unit.package
+            package.name
         );
     }
 }
@@ -110,4 +107,29 @@ fn a_bad_time_scale_is_refused_with_advice() {
         .stderr(predicates::str::contains(
             "LESSON_TIME_SCALE=\"fast\" is not a positive number",
         ));
+}
+
+/// A lesson cannot finish before the sleeps on its critical path have passed: the
+/// `critical_path` in its metadata (which the bench takes as its ideal) is a true lower bound.
+#[test]
+fn translations_take_at_least_their_critical_path() {
+    for package in support::lessons() {
+        let Some(critical_path) = package.critical_path else {
+            continue;
+        };
+        let spec = Spec::load(&package.spec_path()).unwrap();
+        let case = spec.case("default").unwrap();
+        let result = check_case(
+            &Program::binary(support::binary(&package.name)),
+            case,
+            Trust::Course,
+        );
+        assert!(result.passed(), "{}", explain::explain(&result, 80));
+        let lesson_time = case.units(result.run.wall);
+        assert!(
+            lesson_time >= critical_path * 0.99,
+            "{}: finished after {lesson_time:.2} units, before its critical path of {critical_path}",
+            package.name
+        );
+    }
 }

@@ -7,12 +7,12 @@ use crate::support;
 #[test]
 fn every_original_passes_the_default_case_of_its_lesson() {
     let mut checked = Vec::new();
-    for unit in support::lessons() {
-        let script = unit.dir.join("original.py");
+    for package in support::lessons() {
+        let script = package.dir.join("original.py");
         if !script.exists() {
             continue;
         }
-        let spec = Spec::load(&unit.spec_path()).unwrap();
+        let spec = Spec::load(&package.spec_path()).unwrap();
         let mut case = spec.case("default").unwrap().clone();
         // A larger scale than the lessons' keeps python3's start-up (and `import asyncio`)
         // small beside the sleeps; specs are in units, so they hold at any scale.
@@ -24,17 +24,10 @@ fn every_original_passes_the_default_case_of_its_lesson() {
             script.display(),
             explain::explain(&result, 80)
         );
-        checked.push(unit.package.as_str());
+        checked.push(package.name.as_str());
     }
-    // The five direct translations of the notes' examples each have their original.
-    assert_eq!(
-        checked,
-        [
-            "lesson-thread",
-            "lesson-multithreading",
-            "lesson-multiprocessing",
-            "lesson-asyncio",
-            "lesson-asyncio-cpu-bound"
-        ]
-    );
+    // Every translation (a lesson with an original.py) was checked, and each gives the
+    // critical path its Python and its Rust are measured against.
+    let translations = support::translations();
+    assert_eq!(checked, translations);
 }

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use course::workspace::{self, Unit};
+use course::procfs;
+use course::workspace::{self, Package};
 
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,13 +14,32 @@ pub fn root() -> PathBuf {
         .to_owned()
 }
 
-pub fn units() -> &'static [Unit] {
-    static UNITS: OnceLock<Vec<Unit>> = OnceLock::new();
-    UNITS.get_or_init(|| workspace::units(&root()).expect("cargo metadata of the course"))
+pub fn packages() -> &'static [Package] {
+    static PACKAGES: OnceLock<Vec<Package>> = OnceLock::new();
+    PACKAGES.get_or_init(|| workspace::packages(&root()).expect("cargo metadata of the course"))
 }
 
-pub fn lessons() -> Vec<&'static Unit> {
-    units().iter().filter(|u| u.is_lesson()).collect()
+pub fn lessons() -> Vec<&'static Package> {
+    packages().iter().filter(|u| u.is_lesson()).collect()
+}
+
+/// The direct translations of the notes' examples, in the notes' order: the lessons with
+/// their Python original beside them, each of which gives its `critical_path` in its metadata.
+pub fn translations() -> Vec<&'static str> {
+    let translations: Vec<&str> = lessons()
+        .into_iter()
+        .filter(|p| p.dir.join("original.py").is_file())
+        .inspect(|p| {
+            assert!(
+                p.critical_path.is_some(),
+                "{} has an original.py but no critical_path in [package.metadata.lesson]",
+                p.name
+            )
+        })
+        .map(|p| p.name.as_str())
+        .collect();
+    assert!(!translations.is_empty(), "no lesson has an original.py");
+    translations
 }
 
 /// Every binary of the workspace, built once per test run (`CARGO_BIN_EXE_*` only sees this
@@ -27,8 +47,8 @@ pub fn lessons() -> Vec<&'static Unit> {
 pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
     static BINS: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
     BINS.get_or_init(|| {
-        let mut packages: Vec<&str> = units().iter().map(|u| u.package.as_str()).collect();
-        packages.push("xtask");
+        let mut packages: Vec<&str> = packages().iter().map(|u| u.name.as_str()).collect();
+        packages.extend(["xtask", "bench"]);
         let build = workspace::build(&root(), &packages, None).expect("cargo build");
         assert!(
             build.errors.is_empty(),
@@ -88,14 +108,12 @@ pub fn copies_target_dir() -> PathBuf {
 /// Pids of every process whose command line mentions `needle` (to prove nothing was left behind).
 pub fn processes_mentioning(needle: &str) -> Vec<i32> {
     let me = std::process::id() as i32;
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+    procfs::pids()
+        .into_iter()
         .filter(|&pid| pid != me)
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/cmdline"))
-                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        .filter(|&pid| {
+            procfs::read(pid, "cmdline")
+                .is_some_and(|c| String::from_utf8_lossy(&c).contains(needle))
         })
         .collect()
 }
@@ -114,13 +132,11 @@ pub fn unique_marker() -> String {
 /// Pids of every process whose environment holds `COURSE_TEST_MARKER=<marker>`.
 pub fn processes_with_env(marker: &str) -> Vec<i32> {
     let needle = format!("COURSE_TEST_MARKER={marker}\0");
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|pid| {
-            std::fs::read(format!("/proc/{pid}/environ"))
-                .is_ok_and(|env| String::from_utf8_lossy(&env).contains(&needle))
+    procfs::pids()
+        .into_iter()
+        .filter(|&pid| {
+            procfs::read(pid, "environ")
+                .is_some_and(|env| String::from_utf8_lossy(&env).contains(&needle))
         })
         .collect()
 }

@@ -39,9 +39,9 @@ fn lessons_depend_only_on_what_they_teach() {
     let allowed = ["lesson-kit", "tokio", "rayon"];
     let metadata = cargo_metadata();
     for package in metadata["packages"].as_array().unwrap() {
-        let is_course_unit = package["metadata"].get("lesson").is_some()
+        let is_course_package = package["metadata"].get("lesson").is_some()
             || package["metadata"].get("exercise").is_some();
-        if !is_course_unit {
+        if !is_course_package {
             continue;
         }
         for dep in package["dependencies"].as_array().unwrap() {
@@ -64,47 +64,70 @@ fn lessons_depend_only_on_what_they_teach() {
 
 #[test]
 fn every_lesson_folder_is_self_contained() {
-    for unit in support::lessons() {
+    for package in support::lessons() {
         for file in ["Cargo.toml", "src/main.rs", "README.md", "expect.toml"] {
             assert!(
-                unit.dir.join(file).is_file(),
+                package.dir.join(file).is_file(),
                 "{} has no {file}",
-                unit.package
+                package.name
             );
         }
-        let readme = std::fs::read_to_string(unit.dir.join("README.md")).unwrap();
+        let readme = std::fs::read_to_string(package.dir.join("README.md")).unwrap();
         assert!(
             readme.contains("Try it"),
             "{}: README.md needs a \"Try it\" section",
-            unit.package
+            package.name
         );
-        let main = std::fs::read_to_string(unit.dir.join("src/main.rs")).unwrap();
+        let main = std::fs::read_to_string(package.dir.join("src/main.rs")).unwrap();
         assert!(
             main.starts_with("//! Lesson"),
             "{}: main.rs should open by naming its lesson",
-            unit.package
+            package.name
         );
     }
 }
 
+/// Everyday commands build lean: xtask links neither the bench nor its plotting, progress
+/// bars and optimised runtimes, and the engine keeps assert_cmd and predicates for the tests.
+#[test]
+fn xtask_and_the_engine_link_no_bench_and_no_test_tools() {
+    let metadata = cargo_metadata();
+    let depends_on = |package: &str| -> Vec<String> {
+        metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == package)
+            .unwrap_or_else(|| panic!("no package {package}"))["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"].is_null())
+            .map(|d| d["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for (package, never) in [
+        (
+            "xtask",
+            &["bench", "plotters", "indicatif", "assert_cmd", "predicates"][..],
+        ),
+        (
+            "course",
+            &["bench", "plotters", "indicatif", "assert_cmd", "predicates"][..],
+        ),
+    ] {
+        let deps = depends_on(package);
+        for name in never {
+            assert!(
+                !deps.iter().any(|d| d == name),
+                "{package} depends on {name}: {deps:?}"
+            );
+        }
+    }
+}
+
 fn cargo_metadata() -> serde_json::Value {
-    let out = std::process::Command::new(env!("CARGO"))
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--manifest-path",
-        ])
-        .arg(support::root().join("Cargo.toml"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    course::workspace::metadata(&support::root()).unwrap()
 }
 
 /// docs/expectations.md's rules table is the one each rule's file documents itself with.

@@ -6,12 +6,12 @@ use std::path::Path;
 use course::check::{self, Program, Trust};
 use course::runner;
 use course::tryit::{self, Runs, TryIt};
-use course::{Spec, Unit, explain, workspace};
+use course::{Package, Spec, explain, workspace};
 
 use crate::support;
 
-fn try_it(lesson: &Unit) -> TryIt {
-    TryIt::load(&lesson.dir).unwrap_or_else(|e| panic!("{}: {e}", lesson.package))
+fn try_it(lesson: &Package) -> TryIt {
+    TryIt::load(&lesson.dir).unwrap_or_else(|e| panic!("{}: {e}", lesson.name))
 }
 
 #[test]
@@ -43,7 +43,7 @@ fn every_readme_try_it_section_is_rendered_from_its_try_toml() {
 }
 
 /// Puts the lesson folder of the copy back as it is in the checkout.
-fn restore(lesson: &Unit, copy_dir: &Path) {
+fn restore(lesson: &Package, copy_dir: &Path) {
     for file in ["src/main.rs", "Cargo.toml", "original.py"] {
         let from = lesson.dir.join(file);
         if from.is_file() {
@@ -66,21 +66,16 @@ fn every_try_it_change_does_what_it_says() {
         let try_path = lesson.dir.join(tryit::FILE);
         for (i, item) in try_it(lesson).items.iter().enumerate() {
             for check in &item.check {
-                let name = format!("{} Try it {}", lesson.package, i + 1);
+                let name = format!("{} Try it {}", lesson.name, i + 1);
                 restore(lesson, &dir);
                 if let Err(error) = tryit::apply(&dir, &check.patch) {
                     failed.push(format!("{name}: {error:#}"));
                     continue;
                 }
-                let build =
-                    workspace::build(copy.path(), &[&lesson.package], Some(&target)).unwrap();
+                let build = workspace::build(copy.path(), &[&lesson.name], Some(&target)).unwrap();
                 checked += 1;
                 if let Some(expected) = &check.compile_error {
-                    let errors = build
-                        .errors
-                        .get(&lesson.package)
-                        .cloned()
-                        .unwrap_or_default();
+                    let errors = build.errors.get(&lesson.name).cloned().unwrap_or_default();
                     if !tryit::compile_error_matches(&errors, expected) {
                         failed.push(format!(
                             "{name}: expected the build to fail with {expected}; it {}",
@@ -93,14 +88,10 @@ fn every_try_it_change_does_what_it_says() {
                     }
                     continue;
                 }
-                let Some(binary) = build.binaries.get(&lesson.package) else {
+                let Some(binary) = build.binaries.get(&lesson.name) else {
                     failed.push(format!(
                         "{name}: does not compile:\n{}",
-                        build
-                            .errors
-                            .get(&lesson.package)
-                            .cloned()
-                            .unwrap_or_default()
+                        build.errors.get(&lesson.name).cloned().unwrap_or_default()
                     ));
                     continue;
                 };

@@ -275,8 +275,8 @@ fn main() {
             test: "lesson-gil: default",
             what: "the parallel times and speedups are made up",
             change: Change::Edits(&[(
-                "    let started = Instant::now();\n    let handles: Vec<_> = split(n, cores)",
-                "    println!(\"threads: {:.2} s, speedup: {:.1}x\", one / cores as f64, cores as f64);\n    println!(\"rayon: {:.2} s, speedup: {:.1}x\", one / cores as f64, cores as f64);\n    return;\n    #[allow(unreachable_code)]\n    let started = Instant::now();\n    let handles: Vec<_> = split(n, cores)",
+                "    let (threads, total) = best_of(|| on_threads(n, cores));",
+                "    println!(\"threads: {:.2} s, speedup: {:.1}x\", one / cores as f64, cores as f64);\n    println!(\"rayon: {:.2} s, speedup: {:.1}x\", one / cores as f64, cores as f64);\n    return;\n    #[allow(unreachable_code)]\n    let (threads, total) = best_of(|| on_threads(n, cores));",
             )]),
             because: &["parallel (expect.toml"],
         },
@@ -295,8 +295,8 @@ fn main() {
             test: "lesson-gil: default",
             what: "rayon's phase iterates sequentially",
             change: Change::Edits(&[(
-                "        .into_par_iter()\n        .map(cpu_bound_task)\n        .reduce(|| 0, u64::wrapping_add);",
-                "        .into_iter()\n        .map(cpu_bound_task)\n        .fold(0, u64::wrapping_add);\n    let _ = (0..1).into_par_iter();",
+                "    split(n, cores * 8)\n        .into_par_iter()\n        .map(cpu_bound_task)\n        .reduce(|| 0, u64::wrapping_add)",
+                "    let _ = (0..1).into_par_iter();\n    split(n, cores * 8)\n        .into_iter()\n        .map(cpu_bound_task)\n        .fold(0, u64::wrapping_add)",
             )]),
             because: &["parallel (expect.toml"],
         },
@@ -404,8 +404,8 @@ fn main() {
             what: "the parent prints while copies of itself only sleep",
             change: Change::Edits(&[
                 (
-                    "fn worker(name: u32) {\n    println!(\"Worker {name} starting\");\n    lesson_kit::sleep(2.0);\n    println!(\"Worker {name} finished\");\n}",
-                    "fn worker(_name: u32) {\n    lesson_kit::sleep(2.0);\n}",
+                    "fn worker(name: u64) {\n    println!(\"Worker {name} starting\");\n    lesson_kit::sleep(2.0);\n    println!(\"Worker {name} finished\");\n}",
+                    "fn worker(_name: u64) {\n    lesson_kit::sleep(2.0);\n}",
                 ),
                 (
                     "        processes.push(p);",
@@ -591,8 +591,8 @@ async fn main() {
             test: "lesson-asyncio-cpu-bound: default",
             what: "the blocking call made directly on the event loop",
             change: Change::Edits(&[(
-                "        Mode::ToThread | Mode::Responsive => tokio::task::spawn_blocking(|| cpu_bound_task(2))\n            .await\n            .expect(\"cpu_bound_task panicked\"),",
-                "        Mode::ToThread => cpu_bound_task(2),\n        Mode::Responsive => tokio::task::spawn_blocking(|| cpu_bound_task(2))\n            .await\n            .expect(\"cpu_bound_task panicked\"),",
+                "async fn to_thread() {\n    let result = tokio::task::spawn_blocking(|| cpu_bound_task(2))\n        .await\n        .expect(\"cpu_bound_task panicked\");",
+                "async fn to_thread() {\n    let result = cpu_bound_task(2);",
             )]),
             because: &["threads (expect.toml"],
         },
@@ -601,8 +601,8 @@ async fn main() {
             test: "lesson-asyncio-cpu-bound: default",
             what: "the result is printed at once, the call never made",
             change: Change::Edits(&[(
-                "        Mode::ToThread | Mode::Responsive => tokio::task::spawn_blocking(|| cpu_bound_task(2))\n            .await\n            .expect(\"cpu_bound_task panicked\"),",
-                "        Mode::ToThread => 4,\n        Mode::Responsive => tokio::task::spawn_blocking(|| cpu_bound_task(2))\n            .await\n            .expect(\"cpu_bound_task panicked\"),",
+                "async fn to_thread() {\n    let result = tokio::task::spawn_blocking(|| cpu_bound_task(2))\n        .await\n        .expect(\"cpu_bound_task panicked\");",
+                "async fn to_thread() {\n    let result = 4;",
             )]),
             because: &["elapsed (expect.toml"],
         },
@@ -611,8 +611,8 @@ async fn main() {
             test: "lesson-asyncio-cpu-bound: process",
             what: "the process route computes on a thread, starting no process",
             change: Change::Edits(&[(
-                "        Mode::Process => tokio::task::spawn_blocking(|| in_child_process(2))",
-                "        Mode::Process => tokio::task::spawn_blocking(|| cpu_bound_task(2))",
+                "    let result = tokio::task::spawn_blocking(|| in_child_process(2))",
+                "    let result = tokio::task::spawn_blocking(|| cpu_bound_task(2))",
             )]),
             because: &["processes (expect.toml"],
         },
@@ -631,8 +631,8 @@ async fn main() {
             test: "lesson-asyncio-cpu-bound: responsive",
             what: "the responsive route blocks the loop, so the ticker never ticks",
             change: Change::Edits(&[(
-                "        Mode::ToThread | Mode::Responsive => tokio::task::spawn_blocking(|| cpu_bound_task(2))",
-                "        Mode::Responsive => cpu_bound_task(2),\n        Mode::ToThread => tokio::task::spawn_blocking(|| cpu_bound_task(2))",
+                "    let ticking = tokio::spawn(ticker());\n    let result = tokio::task::spawn_blocking(|| cpu_bound_task(2))\n        .await\n        .expect(\"cpu_bound_task panicked\");",
+                "    let ticking = tokio::spawn(ticker());\n    let result = cpu_bound_task(2);",
             )]),
             because: &["lines `tick`", "threads (expect.toml"],
         },
@@ -641,8 +641,8 @@ async fn main() {
             test: "lesson-asyncio-cpu-bound: default",
             what: "the offloaded call is not awaited: the result is computed again at once",
             change: Change::Edits(&[(
-                "        Mode::ToThread | Mode::Responsive => tokio::task::spawn_blocking(|| cpu_bound_task(2))\n            .await\n            .expect(\"cpu_bound_task panicked\"),",
-                "        Mode::ToThread => {\n            drop(tokio::task::spawn_blocking(|| cpu_bound_task(2)));\n            2 * 2\n        }\n        Mode::Responsive => tokio::task::spawn_blocking(|| cpu_bound_task(2))\n            .await\n            .expect(\"cpu_bound_task panicked\"),",
+                "async fn to_thread() {\n    let result = tokio::task::spawn_blocking(|| cpu_bound_task(2))\n        .await\n        .expect(\"cpu_bound_task panicked\");",
+                "async fn to_thread() {\n    drop(tokio::task::spawn_blocking(|| cpu_bound_task(2)));\n    let result = 2 * 2;",
             )]),
             because: &["elapsed (expect.toml"],
         },

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use course::exercise::{Progress, Stored};
-use course::{CaseResult, Program, Spec, Trust, Unit, check_case, explain, workspace};
+use course::{CaseResult, Package, Program, Spec, Trust, check_case, explain, workspace};
 
 use crate::{interrupt, term, ui};
 
@@ -20,26 +20,26 @@ pub struct Args {
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let units = workspace::units(root)?;
-    let mut chosen = workspace::select(&units, &args.lessons)?;
+    let packages = workspace::packages(root)?;
+    let mut chosen = workspace::select(&packages, &args.lessons)?;
     if args.exercises {
-        chosen.extend(units.iter().filter(|u| !u.is_lesson()));
+        chosen.extend(packages.iter().filter(|u| !u.is_lesson()));
     }
     // Read every spec before building. A spec that cannot be read (missing, or with a
     // mistake) is the course's fault: it is reported with its file and line, and the other
     // lessons are still checked.
     let mut unreadable = Vec::new();
-    let mut runnable: Vec<(&Unit, Spec)> = Vec::new();
-    for unit in chosen {
-        match Spec::load(&unit.spec_path()) {
-            Ok(spec) => runnable.push((unit, spec)),
+    let mut runnable: Vec<(&Package, Spec)> = Vec::new();
+    for package in chosen {
+        match Spec::load(&package.spec_path()) {
+            Ok(spec) => runnable.push((package, spec)),
             Err(error) => {
                 eprintln!("error: {error}");
-                unreadable.push(unit.package.clone());
+                unreadable.push(package.name.clone());
             }
         }
     }
-    let packages: Vec<&str> = runnable.iter().map(|(u, _)| u.package.as_str()).collect();
+    let packages: Vec<&str> = runnable.iter().map(|(u, _)| u.name.as_str()).collect();
     let build = if packages.is_empty() {
         workspace::Build::default()
     } else {
@@ -48,11 +48,11 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let mut results: Vec<(String, CaseResult)> = Vec::new();
     let mut broken = Vec::new();
     let mut solved = Vec::new();
-    for (unit, spec) in &runnable {
-        let Some(binary) = build.binaries.get(&unit.package) else {
-            let error = build.errors.get(&unit.package).cloned().unwrap_or_default();
-            println!("FAIL  {:<40} does not compile", unit.package);
-            broken.push((unit.package.clone(), error));
+    for (package, spec) in &runnable {
+        let Some(binary) = build.binaries.get(&package.name) else {
+            let error = build.errors.get(&package.name).cloned().unwrap_or_default();
+            println!("FAIL  {:<40} does not compile", package.name);
+            broken.push((package.name.clone(), error));
             continue;
         };
         let mut all_passed = true;
@@ -61,7 +61,7 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
             interrupt::checkpoint();
             let verdict = if result.passed() { "ok  " } else { "FAIL" };
             all_passed &= result.passed();
-            let name = format!("{}: {}", unit.package, case.name);
+            let name = format!("{}: {}", package.name, case.name);
             println!(
                 "{}  {name:<40} {}",
                 term::paint(verdict, result.passed()),
@@ -72,8 +72,8 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
             }
             results.push((name, result));
         }
-        if all_passed && !unit.is_lesson() {
-            solved.push(unit.package.as_str());
+        if all_passed && !package.is_lesson() {
+            solved.push(package.name.as_str());
         }
     }
     record_solved(root, &solved);

@@ -35,14 +35,14 @@ pub struct Args {
 }
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
-    let units = workspace::units(root)?;
-    let mut chosen = workspace::select(&units, &args.lessons)?;
+    let packages = workspace::packages(root)?;
+    let mut chosen = workspace::select(&packages, &args.lessons)?;
     if args.exercises {
-        chosen.extend(units.iter().filter(|u| !u.is_lesson()));
+        chosen.extend(packages.iter().filter(|u| !u.is_lesson()));
     }
     let grader = Grader {
         root,
-        units: chosen,
+        packages: chosen,
         target_dir: args
             .target_dir
             .clone()

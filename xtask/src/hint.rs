@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use course::Unit;
+use course::Package;
 use course::exercise::{self, Progress};
 
 use crate::progress::Study;
@@ -20,40 +20,40 @@ pub struct Args {
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let mut study = Study::load(root)?;
-    let unit = match &args.exercise {
+    let package = match &args.exercise {
         Some(name) => study.find(name)?.clone(),
         None => match study.current() {
-            Some(unit) => unit.clone(),
+            Some(package) => package.clone(),
             None => anyhow::bail!(
                 "every exercise is done, so there is no current one; name one, e.g. `cargo xtask hint {}`",
-                study.exercises()[0].package
+                study.exercises()[0].name
             ),
         },
     };
-    print!("{}", next_hint(&unit, &mut study.progress, args.all)?);
+    print!("{}", next_hint(&package, &mut study.progress, args.all)?);
     study.progress.save(root)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The next hint of `unit` (or all of them), counted in `progress`; the last one repeats.
-pub fn next_hint(unit: &Unit, progress: &mut Progress, all: bool) -> anyhow::Result<String> {
-    let hints = exercise::hints(unit)?;
+/// The next hint of `package` (or all of them), counted in `progress`; the last one repeats.
+pub fn next_hint(package: &Package, progress: &mut Progress, all: bool) -> anyhow::Result<String> {
+    let hints = exercise::hints(package)?;
     let total = hints.len();
-    let mut out = format!("{}\n", ui::label(unit));
+    let mut out = format!("{}\n", ui::label(package));
     if all {
         for (i, hint) in hints.iter().enumerate() {
             out.push_str(&format!("\nhint {} of {total}:\n{}\n", i + 1, indent(hint)));
         }
-        progress.hints_shown.insert(unit.package.clone(), total);
+        progress.hints_shown.insert(package.name.clone(), total);
         return Ok(out);
     }
     let shown = progress
         .hints_shown
-        .get(&unit.package)
+        .get(&package.name)
         .copied()
         .unwrap_or(0);
     let n = (shown + 1).min(total);
-    progress.hints_shown.insert(unit.package.clone(), n);
+    progress.hints_shown.insert(package.name.clone(), n);
     out.push_str(&format!(
         "\nhint {n} of {total}:\n{}\n\n",
         indent(&hints[n - 1])
@@ -61,12 +61,12 @@ pub fn next_hint(unit: &Unit, progress: &mut Progress, all: bool) -> anyhow::Res
     if n < total {
         out.push_str(&format!(
             "Still stuck? `cargo xtask hint {}` again shows the next one.\n",
-            unit.package
+            package.name
         ));
     } else {
-        let lesson = match &unit.role {
+        let lesson = match &package.role {
             course::Role::Exercise { lesson, .. } => lesson.as_str(),
-            course::Role::Lesson { .. } => unit.package.as_str(),
+            course::Role::Lesson { .. } => package.name.as_str(),
         };
         out.push_str(&format!(
             "That was the last hint; `--all` shows them all. The lesson may help too: `cargo run -p {lesson}`.\n"

@@ -13,24 +13,24 @@ pub struct Args {
 }
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
-    let units = workspace::units(root)?;
-    let width = units
+    let packages = workspace::packages(root)?;
+    let width = packages
         .iter()
         .filter(|u| args.exercises || u.is_lesson())
-        .map(|u| u.package.len())
+        .map(|u| u.name.len())
         .max()
         .unwrap_or(7);
     println!("{:>2}  {:<width$}  section", "#", "package");
-    for unit in units.iter().filter(|u| u.is_lesson()) {
-        if let Role::Lesson { number, section } = &unit.role {
-            println!("{number:>2}  {:<width$}  {section}", unit.package);
+    for package in packages.iter().filter(|u| u.is_lesson()) {
+        if let Role::Lesson { number, section } = &package.role {
+            println!("{number:>2}  {:<width$}  {section}", package.name);
         }
         if args.exercises {
-            for ex in &units {
+            for ex in &packages {
                 if let Role::Exercise { lesson, title, .. } = &ex.role
-                    && *lesson == unit.package
+                    && *lesson == package.name
                 {
-                    println!("    {:<width$}  {title}", ex.package);
+                    println!("    {:<width$}  {title}", ex.name);
                 }
             }
         }

@@ -1,5 +1,6 @@
 //! cargo xtask entry point: parses the command line and hands off to one module per subcommand.
 
+mod bench;
 mod check;
 mod ci;
 mod grade;
@@ -45,7 +46,7 @@ enum Command {
     /// Grade students' copies against this checkout's specs, with Gradescope and JUnit reports.
     Grade(grade::Args),
     /// Measure the notes' claims: the cost of a thread, a process and a task, Rust beside Python.
-    Bench(bench::BenchArgs),
+    Bench(bench::Args),
     /// Everything CI runs: fmt, clippy, the tests and check.
     Ci,
     /// On every save, rebuild and check the exercise you are on; move on when it passes.
@@ -59,25 +60,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    // The bench re-executes this very binary as the processes it measures.
-    if let Some(code) = bench::child_entry() {
-        return ExitCode::from(u8::try_from(code).unwrap_or(1));
-    }
     let cli = Cli::parse();
     if let Err(error) = interrupt::install() {
         eprintln!("warning: Ctrl-C will not stop what runs cleanly: {error}");
     }
-    let result = ui::root(cli.root).and_then(|root| match cli.command {
-        Command::List(args) => list::main(args, &root),
-        Command::Run(args) => run::main(args, &root),
-        Command::Check(args) => check::main(args, &root),
-        Command::Grade(args) => grade::main(args, &root),
-        Command::Bench(args) => bench::run(&args, &root).map(|()| ExitCode::SUCCESS),
-        Command::Ci => ci::main(&root),
-        Command::Watch(args) => watch::main(args, &root),
-        Command::Hint(args) => hint::main(args, &root),
-        Command::Reset(args) => reset::main(args, &root),
-        Command::Progress(args) => progress::main(args, &root),
+    let result = ui::root(cli.root).and_then(|root| {
+        // The exercises' working copies are the learner's, untracked; every command but the
+        // ones that never read them first brings them in step with the course.
+        if !matches!(cli.command, Command::Ci | Command::Bench(_)) {
+            progress::sync_exercises(&root)?;
+        }
+        dispatch(cli.command, &root)
     });
     match result {
         Ok(code) => code,
@@ -85,5 +78,20 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn dispatch(command: Command, root: &std::path::Path) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::List(args) => list::main(args, root),
+        Command::Run(args) => run::main(args, root),
+        Command::Check(args) => check::main(args, root),
+        Command::Grade(args) => grade::main(args, root),
+        Command::Bench(args) => bench::main(args, root),
+        Command::Ci => ci::main(root),
+        Command::Watch(args) => watch::main(args, root),
+        Command::Hint(args) => hint::main(args, root),
+        Command::Reset(args) => reset::main(args, root),
+        Command::Progress(args) => progress::main(args, root),
     }
 }

@@ -4,27 +4,26 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use course::exercise::{self, Progress};
-use course::{Role, Unit, workspace};
+use course::{Package, Role, workspace};
 
 use crate::ui;
 
 #[derive(clap::Args)]
 pub struct Args {}
 
-/// The course's units and the learner's progress through its exercises.
+/// The course's packages and the learner's progress through its exercises.
 pub struct Study {
-    pub units: Vec<Unit>,
+    pub packages: Vec<Package>,
     pub progress: Progress,
 }
 
 impl Study {
-    /// Reads the units and the progress file; a missing or corrupt file is rebuilt from the
+    /// Reads the packages and the progress file; a missing or corrupt file is rebuilt from the
     /// checks, with one line on stderr saying so.
     pub fn load(root: &Path) -> anyhow::Result<Study> {
-        let units = workspace::units(root)?;
-        let exercises = exercise::exercises(&units);
+        let packages = workspace::packages(root)?;
+        let exercises = exercise::exercises(&packages);
         anyhow::ensure!(
             !exercises.is_empty(),
             "this course has no exercises (no package with [package.metadata.exercise])"
@@ -32,53 +31,42 @@ impl Study {
         let progress = exercise::load_or_rebuild(root, &exercises, |line| {
             eprintln!("note: {line}");
         })?;
-        Ok(Study { units, progress })
+        Ok(Study { packages, progress })
     }
 
-    pub fn exercises(&self) -> Vec<&Unit> {
-        exercise::exercises(&self.units)
+    pub fn exercises(&self) -> Vec<&Package> {
+        exercise::exercises(&self.packages)
     }
 
-    pub fn current(&self) -> Option<&Unit> {
+    pub fn current(&self) -> Option<&Package> {
         self.progress.current(&self.exercises())
     }
 
     /// The exercise called `name`: its package (`exercise-01a-shared-list`), its folder
     /// (`01a-shared-list`) or its folder's code (`01a`).
-    pub fn find(&self, name: &str) -> anyhow::Result<&Unit> {
-        let exercises = self.exercises();
-        let folder = |u: &Unit| {
-            u.dir
-                .file_name()
-                .map(|f| f.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        };
-        exercises
-            .iter()
-            .copied()
-            .find(|u| {
-                u.package == name || folder(u) == name || folder(u).split('-').next() == Some(name)
-            })
-            .with_context(|| {
-                let lesson = self.units.iter().any(|u| {
-                    u.is_lesson()
-                        && (u.package == name || u.package.strip_prefix("lesson-") == Some(name))
-                });
-                let what = if lesson {
+    pub fn find(&self, name: &str) -> anyhow::Result<&Package> {
+        // The same resolver as every other command; hint, reset and watch then want an exercise.
+        let found = workspace::find(&self.packages, name).ok();
+        match found {
+            Some(package) if !package.is_lesson() => Ok(package),
+            _ => {
+                let what = if found.is_some() {
                     format!("{name:?} is a lesson, not an exercise")
                 } else {
                     format!("no exercise called {name:?}")
                 };
-                let known: Vec<&str> = exercises.iter().map(|u| u.package.as_str()).collect();
-                format!(
-                    "{what}; name one of these (`cargo xtask progress` shows where you are): {}",
+                let known: Vec<&str> = self.exercises().iter().map(|p| p.name.as_str()).collect();
+                anyhow::bail!(
+                    "{what}; name one of these, by package, folder or code like 01a \
+                     (`cargo xtask progress` shows where you are): {}",
                     known.join(", ")
                 )
-            })
+            }
+        }
     }
 }
 
-/// The folder of a unit relative to the course root, for telling the learner where to edit.
+/// The folder of a package relative to the course root, for telling the learner where to edit.
 pub fn relative(root: &Path, path: &Path) -> String {
     path.strip_prefix(root)
         .unwrap_or(path)
@@ -102,33 +90,33 @@ pub fn report(root: &Path, study: &Study) -> String {
         bar(done, exercises.len(), 30),
         exercises.len()
     );
-    for lesson in study.units.iter().filter(|u| u.is_lesson()) {
-        let on_it: Vec<&Unit> = exercises
+    for lesson in study.packages.iter().filter(|u| u.is_lesson()) {
+        let on_it: Vec<&Package> = exercises
             .iter()
             .copied()
-            .filter(|u| matches!(&u.role, Role::Exercise { lesson: l, .. } if *l == lesson.package))
+            .filter(|u| matches!(&u.role, Role::Exercise { lesson: l, .. } if *l == lesson.name))
             .collect();
         if on_it.is_empty() {
             continue;
         }
         out.push_str(&format!("\n{}\n", ui::label(lesson)));
-        for unit in on_it {
-            let (mark, note) = if study.progress.is_done(&unit.package) {
+        for package in on_it {
+            let (mark, note) = if study.progress.is_done(&package.name) {
                 ("✓", "")
-            } else if current.is_some_and(|c| c.package == unit.package) {
+            } else if current.is_some_and(|c| c.name == package.name) {
                 ("→", "   ← you are here")
             } else {
                 ("·", "")
             };
-            out.push_str(&format!("  {mark} {}{note}\n", ui::label(unit)));
+            out.push_str(&format!("  {mark} {}{note}\n", ui::label(package)));
         }
     }
     out.push('\n');
     match current {
-        Some(unit) => out.push_str(&format!(
+        Some(package) => out.push_str(&format!(
             "Next: {}. Edit {}; `cargo xtask watch` checks it on every save.\n",
-            unit.package,
-            relative(root, &exercise::main_path(unit))
+            package.name,
+            relative(root, &exercise::main_path(package))
         )),
         None => out.push_str(&format!(
             "All {} exercises are done. Well done!\n",
@@ -143,6 +131,30 @@ pub fn report(root: &Path, study: &Study) -> String {
 pub fn bar(done: usize, total: usize, width: usize) -> String {
     let filled = (done * width).checked_div(total).unwrap_or(width);
     format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
+}
+
+/// Brings every exercise's working copy in step with the course before any command runs:
+/// writes missing ones (a fresh clone has none), follows a course update where the learner
+/// has not edited, and says where an update was held back to keep the learner's work.
+pub fn sync_exercises(root: &Path) -> anyhow::Result<()> {
+    let packages = workspace::packages(root)?;
+    for package in exercise::exercises(&packages) {
+        match exercise::sync(package)? {
+            exercise::Synced::Current | exercise::Synced::Created => {}
+            exercise::Synced::Updated => eprintln!(
+                "note: {} has a new starting point from a course update (you had not edited it)",
+                relative(root, &exercise::main_path(package))
+            ),
+            exercise::Synced::Changed => eprintln!(
+                "note: a course update changed the starting point of {}; your work in {} is kept. \
+                 `cargo xtask reset {}` takes the new one (your work goes to a backup first)",
+                package.name,
+                relative(root, &exercise::main_path(package)),
+                package.name
+            ),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! `cargo xtask reset EXERCISE`: put the starting point back, asking before throwing work away.
+//! `cargo xtask reset EXERCISE`: put the starting point back, asking first and keeping a backup of the work.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -19,17 +19,17 @@ pub struct Args {
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let mut study = Study::load(root)?;
-    let unit = study.find(&args.exercise)?.clone();
-    let main = relative(root, &exercise::main_path(&unit));
-    if exercise::is_edited(&unit)? && !args.yes {
+    let package = study.find(&args.exercise)?.clone();
+    let main = relative(root, &exercise::main_path(&package));
+    if exercise::is_edited(&package)? && !args.yes {
         let stdin = std::io::stdin();
         anyhow::ensure!(
             stdin.is_terminal(),
             "{main} has changes of yours and there is no terminal to ask whether to throw them away; \
              pass --yes to reset it anyway: cargo xtask reset {} --yes",
-            unit.package
+            package.name
         );
-        eprint!("throw away your changes to {main}? [y/N] ");
+        eprint!("put {main} back at its starting point? (your changes go to a backup) [y/N] ");
         std::io::stderr().flush()?;
         let mut answer = String::new();
         stdin.lock().read_line(&mut answer)?;
@@ -38,13 +38,16 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     }
-    exercise::reset(&unit)?;
+    let backup = exercise::reset(&package)?;
     // The starting point never passes, so the exercise is to do again.
-    study.progress.mark_not_done(&unit.package);
+    study.progress.mark_not_done(&package.name);
     study.progress.save(root)?;
     println!(
         "{main} is back at its starting point; {} is to do again",
-        unit.package
+        package.name
     );
+    if let Some(backup) = backup {
+        println!("your work is kept in {}", relative(root, &backup));
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use course::check::Program;
 use course::runner::{self, Run};
 use course::timeline::{self, Picture};
-use course::{Case, Spec, Unit, report, workspace};
+use course::{Case, Package, Spec, report, workspace};
 
 use crate::{interrupt, ui};
 
@@ -44,14 +44,14 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
         "--python runs the Python originals, which have no modes; drop `-- {}` or --python",
         args.lesson_args.join(" ")
     );
-    let units = workspace::units(root)?;
-    let chosen = workspace::select(&units, &args.lessons)?;
+    let packages = workspace::packages(root)?;
+    let chosen = workspace::select(&packages, &args.lessons)?;
     let python = if args.python { python3() } else { Ok(()) };
     if let Err(why) = &python {
         // Said before the long runs, and again where the Python timeline would be.
         eprintln!("note: {why}");
     }
-    let packages: Vec<&str> = chosen.iter().map(|u| u.package.as_str()).collect();
+    let packages: Vec<&str> = chosen.iter().map(|u| u.name.as_str()).collect();
     eprintln!("building {} package(s)…", packages.len());
     let build = workspace::build(root, &packages, None)?;
     interrupt::checkpoint();
@@ -61,20 +61,20 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let mut summary = Vec::new();
     let mut pictures: Vec<(String, Picture)> = Vec::new();
     let mut svg_end: f64 = 0.0;
-    for unit in &chosen {
-        let binary = &build.binaries[&unit.package];
-        println!("\n━━ {} ━━", ui::label(unit));
-        let case = case_for(unit, &args.lesson_args, args.scale)?;
+    for package in &chosen {
+        let binary = &build.binaries[&package.name];
+        println!("\n━━ {} ━━", ui::label(package));
+        let case = case_for(package, &args.lesson_args, args.scale)?;
         let run = run_live(Program::binary(binary), &args.lesson_args, args.scale);
-        summary.push((unit.package.clone(), run.ending_text(), run.wall));
+        summary.push((package.name.clone(), run.ending_text(), run.wall));
         let rust = timeline::picture(&case, &run);
         let mut shown = vec![("Rust".to_owned(), rust, case.units(run.wall))];
         if args.python {
-            match (&python, python_original(unit)) {
+            match (&python, python_original(package)) {
                 (Err(why), _) => println!("\n(no Python run: {why})"),
                 (Ok(()), None) => println!(
                     "\n({} has no Python original (original.py); only the Rust ran)",
-                    unit.package
+                    package.name
                 ),
                 (Ok(()), Some(script)) => {
                     println!(
@@ -83,7 +83,7 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
                     );
                     let run = run_live(Program::python(&script), &[], args.scale);
                     summary.push((
-                        format!("{} (Python)", unit.package),
+                        format!("{} (Python)", package.name),
                         run.ending_text(),
                         run.wall,
                     ));
@@ -95,12 +95,17 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
         if args.timeline || args.python {
             print!(
                 "{}",
-                side_by_side(unit, &shown, args.scale, workspace::critical_path(unit)?)
+                side_by_side(
+                    package,
+                    &shown,
+                    args.scale,
+                    workspace::critical_path(package)?
+                )
             );
         }
         for (who, picture, _) in shown {
             svg_end = svg_end.max(picture.end);
-            pictures.push((format!("{} ({who})", unit.package), picture));
+            pictures.push((format!("{} ({who})", package.name), picture));
         }
     }
     println!("\n━━ summary ━━");
@@ -130,8 +135,8 @@ fn run_live(program: Program, args: &[String], scale: f64) -> Run {
 }
 
 /// The spec case whose lines and rules draw the timeline: the one with these arguments.
-fn case_for(unit: &Unit, args: &[String], scale: f64) -> anyhow::Result<Case> {
-    let spec = Spec::load(&unit.spec_path())?;
+fn case_for(package: &Package, args: &[String], scale: f64) -> anyhow::Result<Case> {
+    let spec = Spec::load(&package.spec_path())?;
     let mut case = spec
         .cases
         .iter()
@@ -145,7 +150,7 @@ fn case_for(unit: &Unit, args: &[String], scale: f64) -> anyhow::Result<Case> {
 /// The timelines of one lesson, one above the other on one time scale, each with its wall
 /// time and its overhead over the critical path.
 fn side_by_side(
-    unit: &Unit,
+    package: &Package,
     shown: &[(String, Picture, f64)],
     scale: f64,
     critical: Option<f64>,
@@ -166,7 +171,7 @@ fn side_by_side(
                     over * scale
                 )
             }
-            None => format!("; {} gives no critical_path to compare with", unit.package),
+            None => format!("; {} gives no critical_path to compare with", package.name),
         };
         if shown.len() > 1 {
             out.push_str(&format!("{who}: {took:.2} units{overhead}\n"));
@@ -179,8 +184,8 @@ fn side_by_side(
 }
 
 /// The lesson's Python original, when it has one.
-fn python_original(unit: &Unit) -> Option<PathBuf> {
-    Some(unit.dir.join("original.py")).filter(|p| p.is_file())
+fn python_original(package: &Package) -> Option<PathBuf> {
+    Some(package.dir.join("original.py")).filter(|p| p.is_file())
 }
 
 /// Whether `python3` can be run; the error says so plainly, and what to do.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use course::Unit;
+use course::Package;
 
 /// The course checkout to work on: `--root DIR` when given, else the workspace holding the
 /// current directory, found by walking up as cargo does. Never a path fixed when xtask was
@@ -34,13 +34,13 @@ pub fn root(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
     Ok(root)
 }
 
-/// "3. lesson-multithreading — Multithreading", the way every command names a unit.
-pub fn label(unit: &Unit) -> String {
-    match &unit.role {
+/// "3. lesson-multithreading — Multithreading", the way every command names a package.
+pub fn label(package: &Package) -> String {
+    match &package.role {
         course::Role::Lesson { number, section } => {
-            format!("{number}. {} — {section}", unit.package)
+            format!("{number}. {} — {section}", package.name)
         }
-        course::Role::Exercise { title, .. } => format!("{} — {title}", unit.package),
+        course::Role::Exercise { title, .. } => format!("{} — {title}", package.name),
     }
 }
 

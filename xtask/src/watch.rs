@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use course::exercise::{self, Outcome, Progress, Stored};
-use course::{Unit, explain, workspace};
+use course::{Package, explain, workspace};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 
@@ -106,7 +106,7 @@ impl Watch<'_> {
     fn run(&mut self, rx: &Receiver<Signal>) -> anyhow::Result<ExitCode> {
         let mut pending = VecDeque::new();
         loop {
-            let Some(unit) = self.study.current().cloned() else {
+            let Some(package) = self.study.current().cloned() else {
                 let total = self.study.exercises().len();
                 println!(
                     "\n{} All {total} exercises are done. Well done!",
@@ -114,14 +114,14 @@ impl Watch<'_> {
                 );
                 return Ok(ExitCode::SUCCESS);
             };
-            if self.announced.as_deref() != Some(unit.package.as_str()) {
-                self.announce(&unit);
+            if self.announced.as_deref() != Some(package.name.as_str()) {
+                self.announce(&package);
                 // Work already there (from before this watch) is checked at once; an
                 // untouched starting point is known to fail, so it waits for a save.
-                if exercise::is_edited(&unit).unwrap_or(false) {
-                    self.check(&unit);
+                if exercise::is_edited(&package).unwrap_or(false) {
+                    self.check(&package);
                 } else {
-                    self.warm_up(&unit);
+                    self.warm_up(&package);
                 }
                 continue;
             }
@@ -131,11 +131,11 @@ impl Watch<'_> {
             match signal {
                 Signal::Files(event) => {
                     let paths = debounce(event, rx, &mut pending);
-                    self.on_files(&unit, &paths);
+                    self.on_files(&package, &paths);
                 }
                 Signal::Press(_) | Signal::Resize => {}
-                Signal::Key(Key::Check) => self.check(&unit),
-                Signal::Key(Key::Hint) => self.hint(&unit),
+                Signal::Key(Key::Check) => self.check(&package),
+                Signal::Key(Key::Hint) => self.hint(&package),
                 Signal::Key(Key::Progress) => {
                     print!("{}", progress::report(self.root, &self.study))
                 }
@@ -146,10 +146,10 @@ impl Watch<'_> {
     }
 
     /// Introduces the exercise the learner is now on: its README's story and task.
-    fn announce(&mut self, unit: &Unit) {
+    fn announce(&mut self, package: &Package) {
         let exercises = self.study.exercises();
-        let position = |package: &str| exercises.iter().position(|u| u.package == package);
-        let number = position(&unit.package).unwrap_or(0) + 1;
+        let position = |package: &str| exercises.iter().position(|u| u.name == package);
+        let number = position(&package.name).unwrap_or(0) + 1;
         // A reset of an earlier exercise (from another terminal) sends the learner back.
         let verb = match self.announced.as_deref().map(position) {
             None => "you are on",
@@ -158,37 +158,37 @@ impl Watch<'_> {
         };
         println!(
             "\n━━ {verb}: {} ({number}/{}) ━━",
-            ui::label(unit),
+            ui::label(package),
             exercises.len()
         );
-        match exercise::readme_opening(unit) {
+        match exercise::readme_opening(package) {
             Ok(opening) => println!("{opening}"),
             Err(error) => println!("({error:#})"),
         }
         println!(
             "\nEdit {} and save: it is checked every time. The whole task is in {}.",
-            relative(self.root, &exercise::main_path(unit)),
-            relative(self.root, &unit.dir.join("README.md"))
+            relative(self.root, &exercise::main_path(package)),
+            relative(self.root, &package.dir.join("README.md"))
         );
-        self.announced = Some(unit.package.clone());
+        self.announced = Some(package.name.clone());
     }
 
     /// Builds an untouched exercise once, so the first save does not wait for its
     /// dependencies (each exercise builds tokio with its own features) to compile.
-    fn warm_up(&self, unit: &Unit) {
+    fn warm_up(&self, package: &Package) {
         let started = Instant::now();
         // Whether it compiles is for the first save to tell; this only fills cargo's cache.
-        let _ = workspace::build(self.root, &[&unit.package], None);
+        let _ = workspace::build(self.root, &[&package.name], None);
         if started.elapsed() > Duration::from_secs(3) {
             println!(
                 "(built what {} needs in {}; from now on a save is checked in about a second)",
-                unit.package,
+                package.name,
                 ui::seconds(started.elapsed())
             );
         }
     }
 
-    fn on_files(&mut self, unit: &Unit, paths: &[PathBuf]) {
+    fn on_files(&mut self, package: &Package, paths: &[PathBuf]) {
         // Another command (reset, hint) may have changed the progress file meanwhile.
         if let Stored::Read(progress) = Progress::read(self.root) {
             self.study.progress = progress;
@@ -196,7 +196,7 @@ impl Watch<'_> {
         if self
             .study
             .current()
-            .is_none_or(|current| current.package != unit.package)
+            .is_none_or(|current| current.name != package.name)
         {
             // The loop introduces the exercise the learner is now on.
             return;
@@ -205,29 +205,29 @@ impl Watch<'_> {
             .iter()
             .filter_map(|p| source_folder(&self.exercises_dir, p))
             .collect();
-        let own = unit.dir.file_name().and_then(|f| f.to_str());
+        let own = package.dir.file_name().and_then(|f| f.to_str());
         if folders.iter().any(|f| Some(*f) == own) {
-            self.check(unit);
+            self.check(package);
         } else if let Some(other) = folders.first() {
             let other = self
                 .study
                 .exercises()
                 .into_iter()
                 .find(|u| u.dir.file_name().and_then(|f| f.to_str()) == Some(other))
-                .map_or_else(|| other.to_string(), |u| u.package.clone());
+                .map_or_else(|| other.to_string(), |u| u.name.clone());
             println!(
                 "(saw a change to {other}; watch checks the exercise you are on, {}. \
                  `cargo xtask check {other}` checks that one.)",
-                unit.package
+                package.name
             );
         }
     }
 
-    /// Rebuilds and checks `unit`, says how it went, and marks it done when it passed.
-    fn check(&mut self, unit: &Unit) {
-        println!("\nchecking {} …", unit.package);
+    /// Rebuilds and checks `package`, says how it went, and marks it done when it passed.
+    fn check(&mut self, package: &Package) {
+        println!("\nchecking {} …", package.name);
         let started = Instant::now();
-        let checked = match exercise::check(self.root, &[unit], None) {
+        let checked = match exercise::check(self.root, &[package], None) {
             Ok(mut checked) => checked.remove(0),
             Err(error) => {
                 println!("error: {error:#}\n(still watching: save again once it is fixed)");
@@ -237,39 +237,39 @@ impl Watch<'_> {
         let (cols, rows) = crate::term::size();
         print!("{}", explained(&checked.outcome, cols, rows));
         println!("rebuilt and checked in {}", ui::seconds(started.elapsed()));
-        let main = relative(self.root, &exercise::main_path(unit));
+        let main = relative(self.root, &exercise::main_path(package));
         match &checked.outcome {
             Outcome::DoesNotCompile(_) => {
                 println!(
                     "✗ {} does not compile yet: fix {main} and save again",
-                    unit.package
+                    package.name
                 );
                 return;
             }
             outcome if !outcome.passed() => {
                 println!(
                     "✗ {} is not solved yet: fix {main} and save again (stuck? `cargo xtask hint`)",
-                    unit.package
+                    package.name
                 );
                 return;
             }
             _ => {}
         }
-        if let Err(error) = record_pass(self.root, &mut self.study, unit) {
+        if let Err(error) = record_pass(self.root, &mut self.study, package) {
             println!("warning: your progress could not be saved: {error:#}");
         }
         let exercises = self.study.exercises();
         let done = self.study.progress.done_count(&exercises);
         println!(
             "✓ {} passed! {} {done}/{} exercises done",
-            unit.package,
+            package.name,
             progress::bar(done, exercises.len(), 30),
             exercises.len()
         );
     }
 
-    fn hint(&mut self, unit: &Unit) {
-        match hint::next_hint(unit, &mut self.study.progress, false) {
+    fn hint(&mut self, package: &Package) {
+        match hint::next_hint(package, &mut self.study.progress, false) {
             Ok(text) => {
                 print!("\n{text}");
                 if let Err(error) = self.study.progress.save(self.root) {
@@ -324,13 +324,14 @@ fn changed_paths(event: notify::Result<notify::Event>) -> Vec<PathBuf> {
 
 /// The exercise folder a changed source file belongs to (e.g. `01a-shared-list`), or
 /// `None` for anything that is not an exercise's source: editor swap files, hidden
-/// temp files, the pristine `start.rs`, notes.
+/// temp files, the pristine `start.rs`, reset's backups, notes.
 pub(crate) fn source_folder<'p>(exercises_dir: &Path, path: &'p Path) -> Option<&'p str> {
     let inside = path.strip_prefix(exercises_dir).ok()?;
     let name = path.file_name()?.to_str()?;
     let source = matches!(path.extension()?.to_str()?, "rs" | "toml")
         && !name.starts_with('.')
-        && name != "start.rs";
+        && name != "start.rs"
+        && !inside.components().any(|c| c.as_os_str() == "backup");
     if !source {
         return None;
     }
@@ -358,13 +359,13 @@ pub(crate) fn explained(outcome: &Outcome, cols: usize, rows: usize) -> String {
     }
 }
 
-/// Marks `unit` done in the progress file, re-read first since another command (reset,
+/// Marks `package` done in the progress file, re-read first since another command (reset,
 /// hint, check) may have changed it meanwhile.
-pub(crate) fn record_pass(root: &Path, study: &mut Study, unit: &Unit) -> anyhow::Result<()> {
+pub(crate) fn record_pass(root: &Path, study: &mut Study, package: &Package) -> anyhow::Result<()> {
     if let Stored::Read(progress) = Progress::read(root) {
         study.progress = progress;
     }
-    study.progress.mark_done(&unit.package);
+    study.progress.mark_done(&package.name);
     study.progress.save(root)
 }
 
@@ -398,6 +399,7 @@ mod tests {
         assert_eq!(folder("/c/exercises/01a-x/src/main.rs"), Some("01a-x"));
         assert_eq!(folder("/c/exercises/01a-x/Cargo.toml"), Some("01a-x"));
         assert_eq!(folder("/c/exercises/01a-x/start.rs"), None);
+        assert_eq!(folder("/c/exercises/01a-x/backup/main-1.rs"), None);
         assert_eq!(folder("/c/exercises/01a-x/src/.main.rs.swp"), None);
         assert_eq!(folder("/c/exercises/01a-x/src/.tmpAbC12"), None);
         assert_eq!(folder("/c/exercises/01a-x/src/main.rs~"), None);

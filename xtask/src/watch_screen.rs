@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, Sender};
 
 use course::exercise::{self, Outcome, Progress, Stored};
-use course::{Unit, workspace};
+use course::{Package, workspace};
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::{cursor, queue, terminal};
 
@@ -75,7 +75,7 @@ pub fn run(
     tx: Sender<Signal>,
     rx: &Receiver<Signal>,
 ) -> anyhow::Result<ExitCode> {
-    let Some(first) = study.current().map(|u| u.package.clone()) else {
+    let Some(first) = study.current().map(|u| u.name.clone()) else {
         let total = study.exercises().len();
         println!(
             "{} All {total} exercises are done. Well done!",
@@ -143,11 +143,11 @@ fn read_keys(tx: &Sender<Signal>) {
 }
 
 impl Screen<'_> {
-    fn unit(&self) -> Unit {
+    fn package(&self) -> Package {
         self.study
             .exercises()
             .into_iter()
-            .find(|u| u.package == self.current)
+            .find(|u| u.name == self.current)
             .cloned()
             .expect("the current exercise is one of the course's")
     }
@@ -155,32 +155,32 @@ impl Screen<'_> {
     /// Starts on the current exercise: work already there is checked at once; an untouched
     /// starting point is known to fail, so it is only built, to make the first save quick.
     fn enter(&mut self) {
-        let unit = self.unit();
+        let package = self.package();
         self.passed = false;
         self.confirm_reset = None;
-        if exercise::is_edited(&unit).unwrap_or(false) {
+        if exercise::is_edited(&package).unwrap_or(false) {
             self.check();
         } else {
             self.verdict = vec![format!(
                 "building what {} needs (the first time can take a while)…",
-                unit.package
+                package.name
             )];
             self.draw();
-            let _ = workspace::build(self.root, &[&unit.package], None);
+            let _ = workspace::build(self.root, &[&package.name], None);
             interrupt::checkpoint();
             self.verdict = vec![format!(
                 "Not checked yet: edit {} and save.",
-                relative(self.root, &exercise::main_path(&unit))
+                relative(self.root, &exercise::main_path(&package))
             )];
         }
     }
 
     fn check(&mut self) {
-        let unit = self.unit();
-        self.verdict = vec![format!("checking {} …", unit.package)];
+        let package = self.package();
+        self.verdict = vec![format!("checking {} …", package.name)];
         self.draw();
         let started = std::time::Instant::now();
-        let checked = exercise::check(self.root, &[&unit], None);
+        let checked = exercise::check(self.root, &[&package], None);
         interrupt::checkpoint();
         let (cols, rows) = term::size();
         let outcome = match checked {
@@ -195,7 +195,7 @@ impl Screen<'_> {
         };
         let mut lines: Vec<String> = Vec::new();
         let took = ui::seconds(started.elapsed());
-        let main = relative(self.root, &exercise::main_path(&unit));
+        let main = relative(self.root, &exercise::main_path(&package));
         match &outcome {
             Outcome::DoesNotCompile(_) => lines.push(format!(
                 "✗ does not compile yet: fix {main} and save again ({took})"
@@ -205,15 +205,15 @@ impl Screen<'_> {
             )),
             _ => {
                 self.passed = true;
-                if let Err(error) = record_pass(self.root, &mut self.study, &unit) {
+                if let Err(error) = record_pass(self.root, &mut self.study, &package) {
                     lines.push(format!(
                         "warning: your progress could not be saved: {error:#}"
                     ));
                 }
-                lines.push(format!("✓ {} passed! ({took})", unit.package));
+                lines.push(format!("✓ {} passed! ({took})", package.name));
                 lines.push(format!(
                     "Compare with the reference solution: {}",
-                    solution(self.root, &unit)
+                    solution(self.root, &package)
                 ));
                 lines.push("Press n for the next exercise.".into());
             }
@@ -226,8 +226,8 @@ impl Screen<'_> {
         if let Stored::Read(progress) = Progress::read(self.root) {
             self.study.progress = progress;
         }
-        let unit = self.unit();
-        let own = unit.dir.file_name().and_then(|f| f.to_str());
+        let package = self.package();
+        let own = package.dir.file_name().and_then(|f| f.to_str());
         let folders: Vec<&str> = paths
             .iter()
             .filter_map(|p| source_folder(&self.exercises_dir, p))
@@ -238,7 +238,7 @@ impl Screen<'_> {
         } else if let Some(other) = folders.first() {
             self.message = vec![format!(
                 "(saw a change to {other}; watch checks {}: l chooses another exercise)",
-                unit.package
+                package.name
             )];
         }
     }
@@ -258,27 +258,29 @@ impl Screen<'_> {
         if self.list.is_some() {
             return self.on_list_key(key);
         }
-        let unit = self.unit();
+        let package = self.package();
         self.message.clear();
         match key.code {
             KeyCode::Char('q') | KeyCode::Esc => return Some(ExitCode::SUCCESS),
             KeyCode::Char('c') | KeyCode::Enter => self.check(),
-            KeyCode::Char('h') => match hint::next_hint(&unit, &mut self.study.progress, false) {
-                Ok(text) => {
-                    self.message = text.lines().map(str::to_owned).collect();
-                    if let Err(error) = self.study.progress.save(self.root) {
-                        self.message
-                            .push(format!("warning: progress not saved: {error:#}"));
+            KeyCode::Char('h') => {
+                match hint::next_hint(&package, &mut self.study.progress, false) {
+                    Ok(text) => {
+                        self.message = text.lines().map(str::to_owned).collect();
+                        if let Err(error) = self.study.progress.save(self.root) {
+                            self.message
+                                .push(format!("warning: progress not saved: {error:#}"));
+                        }
                     }
+                    Err(error) => self.message = vec![format!("error: {error:#}")],
                 }
-                Err(error) => self.message = vec![format!("error: {error:#}")],
-            },
+            }
             KeyCode::Char('l') => {
                 let cursor = self
                     .study
                     .exercises()
                     .iter()
-                    .position(|u| u.package == self.current)
+                    .position(|u| u.name == self.current)
                     .unwrap_or(0);
                 self.list = Some(List {
                     cursor,
@@ -288,55 +290,59 @@ impl Screen<'_> {
                 });
             }
             KeyCode::Char('n') => return self.next(),
-            KeyCode::Char('r') => self.ask_reset(&unit),
+            KeyCode::Char('r') => self.ask_reset(&package),
             _ => self.message = vec![format!("keys: {KEYS}")],
         }
         None
     }
 
-    fn ask_reset(&mut self, unit: &Unit) {
-        if exercise::is_edited(unit).unwrap_or(true) {
+    fn ask_reset(&mut self, package: &Package) {
+        if exercise::is_edited(package).unwrap_or(true) {
             self.message = vec![format!(
                 "Press r again to throw away your changes to {} and start {} over; any other key keeps them.",
-                relative(self.root, &exercise::main_path(unit)),
-                unit.package
+                relative(self.root, &exercise::main_path(package)),
+                package.name
             )];
-            self.confirm_reset = Some(unit.package.clone());
+            self.confirm_reset = Some(package.name.clone());
         } else {
-            self.reset(&unit.package);
+            self.reset(&package.name);
         }
     }
 
-    fn reset(&mut self, package: &str) {
-        let Some(unit) = self
+    fn reset(&mut self, name: &str) {
+        let Some(package) = self
             .study
             .exercises()
             .into_iter()
-            .find(|u| u.package == package)
+            .find(|u| u.name == name)
             .cloned()
         else {
             return;
         };
-        let result = exercise::reset(&unit).and_then(|()| {
+        let result = exercise::reset(&package).and_then(|backup| {
             if let Stored::Read(progress) = Progress::read(self.root) {
                 self.study.progress = progress;
             }
-            self.study.progress.mark_not_done(&unit.package);
-            self.study.progress.save(self.root)
+            self.study.progress.mark_not_done(&package.name);
+            self.study.progress.save(self.root).map(|()| backup)
         });
         self.message = vec![match result {
-            Ok(()) => format!(
-                "{} is back at its starting point; {} is to do again",
-                relative(self.root, &exercise::main_path(&unit)),
-                unit.package
+            Ok(backup) => format!(
+                "{} is back at its starting point; {} is to do again{}",
+                relative(self.root, &exercise::main_path(&package)),
+                package.name,
+                backup.map_or(String::new(), |b| format!(
+                    "; your work is kept in {}",
+                    relative(self.root, &b)
+                ))
             ),
             Err(error) => format!("error: {error:#}"),
         }];
-        if unit.package == self.current {
+        if package.name == self.current {
             self.passed = false;
             self.verdict = vec![format!(
                 "Not checked yet: edit {} and save.",
-                relative(self.root, &exercise::main_path(&unit))
+                relative(self.root, &exercise::main_path(&package))
             )];
         }
     }
@@ -354,13 +360,13 @@ impl Screen<'_> {
         let exercises = self.study.exercises();
         let here = exercises
             .iter()
-            .position(|u| u.package == self.current)
+            .position(|u| u.name == self.current)
             .unwrap_or(0);
         let next = exercises[here + 1..]
             .iter()
             .chain(&exercises[..here])
-            .find(|u| !self.study.progress.is_done(&u.package))
-            .map(|u| u.package.clone());
+            .find(|u| !self.study.progress.is_done(&u.name))
+            .map(|u| u.name.clone());
         match next {
             Some(package) => {
                 self.current = package;
@@ -390,7 +396,7 @@ impl Screen<'_> {
     }
 
     /// The exercises the list shows, with their index in the course.
-    fn listed(&self) -> Vec<(usize, Unit)> {
+    fn listed(&self) -> Vec<(usize, Package)> {
         let Some(list) = &self.list else {
             return Vec::new();
         };
@@ -400,12 +406,12 @@ impl Screen<'_> {
             .enumerate()
             .filter(|(_, u)| match list.filter {
                 Filter::All => true,
-                Filter::Done => self.study.progress.is_done(&u.package),
-                Filter::ToDo => !self.study.progress.is_done(&u.package),
+                Filter::Done => self.study.progress.is_done(&u.name),
+                Filter::ToDo => !self.study.progress.is_done(&u.name),
             })
             .filter(|(_, u)| {
                 list.search.is_empty()
-                    || u.package.contains(&list.search)
+                    || u.name.contains(&list.search)
                     || u.title()
                         .to_lowercase()
                         .contains(&list.search.to_lowercase())
@@ -442,14 +448,14 @@ impl Screen<'_> {
             KeyCode::Char('/') => (list.typing, list.search) = (true, String::new()),
             KeyCode::Esc | KeyCode::Char('q' | 'l') => self.list = None,
             KeyCode::Char('r') => {
-                if let Some((_, unit)) = shown.get(list.cursor) {
-                    let unit = unit.clone();
-                    self.ask_reset(&unit);
+                if let Some((_, package)) = shown.get(list.cursor) {
+                    let package = package.clone();
+                    self.ask_reset(&package);
                 }
             }
             KeyCode::Enter | KeyCode::Char('c') => {
-                if let Some((_, unit)) = shown.get(list.cursor) {
-                    self.current = unit.package.clone();
+                if let Some((_, package)) = shown.get(list.cursor) {
+                    self.current = package.name.clone();
                     self.list = None;
                     self.message.clear();
                     self.enter();
@@ -484,19 +490,19 @@ impl Screen<'_> {
 
     /// The exercise, the message, the verdict, then the bar and the keys on the last lines.
     fn watch_frame(&self, cols: usize, rows: usize) -> Vec<String> {
-        let unit = self.unit();
+        let package = self.package();
         let exercises = self.study.exercises();
         let number = exercises
             .iter()
-            .position(|u| u.package == unit.package)
+            .position(|u| u.name == package.name)
             .unwrap_or(0)
             + 1;
         let mut top = vec![format!(
             "━━ {} ({number}/{}) ━━",
-            ui::label(&unit),
+            ui::label(&package),
             exercises.len()
         )];
-        let opening = exercise::readme_opening(&unit).unwrap_or_else(|e| format!("({e:#})"));
+        let opening = exercise::readme_opening(&package).unwrap_or_else(|e| format!("({e:#})"));
         let room = (rows / 3).max(3);
         let opening: Vec<String> = opening
             .lines()
@@ -508,13 +514,13 @@ impl Screen<'_> {
         if opening.len() > room {
             top.push(format!(
                 "… (the whole task: {})",
-                relative(self.root, &unit.dir.join("README.md"))
+                relative(self.root, &package.dir.join("README.md"))
             ));
         }
         top.extend(wrap(
             &format!(
                 "Edit {} and save: it is checked every time.",
-                relative(self.root, &exercise::main_path(&unit))
+                relative(self.root, &exercise::main_path(&package))
             ),
             cols,
         ));
@@ -563,16 +569,16 @@ impl Screen<'_> {
         let mut out = vec![format!("━━ exercises ({filter}){search} ━━"), String::new()];
         let room = rows.saturating_sub(5 + self.message.len()).max(1);
         let first = list.cursor.saturating_sub(room - 1);
-        for (row, (_, unit)) in shown.iter().enumerate().skip(first).take(room) {
-            let state = if self.study.progress.is_done(&unit.package) {
+        for (row, (_, package)) in shown.iter().enumerate().skip(first).take(room) {
+            let state = if self.study.progress.is_done(&package.name) {
                 "✓ done "
-            } else if unit.package == self.current {
+            } else if package.name == self.current {
                 "→ here "
             } else {
                 "· to do"
             };
             let pointer = if row == list.cursor { ">" } else { " " };
-            out.push(format!("{pointer} {state}  {}", ui::label(unit)));
+            out.push(format!("{pointer} {state}  {}", ui::label(package)));
         }
         if shown.is_empty() {
             out.push("  (no exercise matches)".into());
@@ -584,12 +590,12 @@ impl Screen<'_> {
     }
 }
 
-/// Where the reference solution of `unit` is, for after it passed.
-fn solution(root: &Path, unit: &Unit) -> String {
-    let folder = unit.dir.file_name().unwrap_or_default();
+/// Where the reference solution of `package` is, for after it passed.
+fn solution(root: &Path, package: &Package) -> String {
+    let folder = package.dir.file_name().unwrap_or_default();
     let candidates = [
         root.join("solutions").join(folder).join("main.rs"),
-        unit.dir.join("examples/solution.rs"),
+        package.dir.join("examples/solution.rs"),
     ];
     candidates
         .iter()

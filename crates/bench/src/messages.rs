@@ -6,7 +6,7 @@
 //! bench calls [`child_main`] for `__bench-unit messages ...`, `Bench::message_rows` for the
 //! rows, and [`section`] and [`claim`] for the report.
 
-use crate::Bench;
+use crate::measure::Bench;
 use crate::stats::{Summary, fmt_count, fmt_secs, fmt_summary, markdown_table};
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Instant;
 
-/// The Python driver, written beside `units.py` when the bench runs it.
+/// The Python driver, written beside `workers.py` when the bench runs it.
 pub const MESSAGES_PY: &str = include_str!("../py/messages.py");
 
 /// What a driver prints on its stdout, as one JSON line.
@@ -107,7 +107,7 @@ fn over_a_pipe(n: u64) -> Result<Outcome> {
     let started = Instant::now();
     let mut child = Command::new(exe)
         .args([
-            crate::units::HIDDEN_ARG,
+            crate::workers::HIDDEN_ARG,
             "messages",
             "sender",
             &n.to_string(),
@@ -168,9 +168,9 @@ impl Bench {
     /// a busy spell of the machine falls on all of them alike.
     pub(crate) fn message_rows(&self) -> Result<Vec<MessageRow>> {
         let n = self.message_count();
-        let script = match (&self.python, &self.units_py) {
-            (Some(_), Some(units_py)) => {
-                let path = units_py.with_file_name("messages.py");
+        let script = match (&self.python, &self.workers_py) {
+            (Some(_), Some(workers_py)) => {
+                let path = workers_py.with_file_name("messages.py");
                 std::fs::write(&path, MESSAGES_PY)
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 Some(path)
@@ -193,7 +193,7 @@ impl Bench {
                     }
                     _ => {
                         let mut command = Command::new(std::env::current_exe()?);
-                        command.args([crate::units::HIDDEN_ARG, "messages"]);
+                        command.args([crate::workers::HIDDEN_ARG, "messages"]);
                         command
                     }
                 };

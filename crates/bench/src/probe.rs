@@ -2,6 +2,7 @@
 //! `wait4`, and, when asked, the peak of its whole process tree sampled from `/proc`.
 
 use anyhow::{Context, Result, bail};
+use course::procfs;
 use serde::Serialize;
 use std::io::Read;
 use std::process::{Command, Stdio};
@@ -144,58 +145,20 @@ fn describe_status(status: i32) -> String {
 }
 
 /// Samples the tree under `root` until `stop`, returning the peak RSS and PSS sums in bytes.
+///
+/// Only the main thread's children are followed: the measured programs (the bench's
+/// drivers, CPython's multiprocessing) fork from their main thread.
 fn sample_tree(root: libc::pid_t, stop: &AtomicBool) -> (u64, u64) {
-    // SAFETY: sysconf has no preconditions.
-    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(4096) as u64;
     let (mut peak_rss, mut peak_pss) = (0, 0);
     while !stop.load(Ordering::Relaxed) {
         let (mut rss, mut pss) = (0, 0);
-        for pid in tree(root) {
-            rss += resident_pages(pid) * page;
-            pss += pss_kib(pid) * 1024;
+        for pid in procfs::descendants(root) {
+            rss += procfs::resident_bytes(pid);
+            pss += procfs::proportional_bytes(pid);
         }
         peak_rss = peak_rss.max(rss);
         peak_pss = peak_pss.max(pss);
         thread::sleep(SAMPLE_EVERY);
     }
     (peak_rss, peak_pss)
-}
-
-/// `root` and its descendants. Only the main thread's children are followed: the measured
-/// programs (the bench's drivers, CPython's multiprocessing) fork from their main thread.
-fn tree(root: libc::pid_t) -> Vec<libc::pid_t> {
-    let mut pids = vec![root];
-    let mut next = 0;
-    while next < pids.len() {
-        let pid = pids[next];
-        next += 1;
-        if let Ok(children) = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")) {
-            pids.extend(
-                children
-                    .split_whitespace()
-                    .filter_map(|c| c.parse::<libc::pid_t>().ok()),
-            );
-        }
-    }
-    pids
-}
-
-/// Resident pages of `pid` from `/proc/PID/statm` (0 once it is gone).
-fn resident_pages(pid: libc::pid_t) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/statm"))
-        .ok()
-        .and_then(|s| s.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
-        .unwrap_or(0)
-}
-
-/// Proportional set size of `pid` in KiB from `/proc/PID/smaps_rollup` (0 once it is gone).
-fn pss_kib(pid: libc::pid_t) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|line| line.strip_prefix("Pss:"))
-                .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        })
-        .unwrap_or(0)
 }

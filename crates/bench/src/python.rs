@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 /// The Python helper script, written next to the report when the bench runs it.
-pub const UNITS_PY: &str = include_str!("../py/units.py");
+pub const WORKERS_PY: &str = include_str!("../py/workers.py");
 
 /// One interpreter that was tried.
 #[derive(Clone, Debug, Serialize)]

@@ -74,7 +74,7 @@ pub fn peak_overlap(intervals: &[(u64, u64)]) -> usize {
     peak as usize
 }
 
-/// A duration in seconds, with a unit that keeps three significant figures readable.
+/// A duration in seconds, written in s, ms, µs or ns, whichever keeps three significant figures readable.
 pub fn fmt_secs(secs: f64) -> String {
     let abs = secs.abs();
     if abs >= 1.0 {
@@ -88,7 +88,7 @@ pub fn fmt_secs(secs: f64) -> String {
     }
 }
 
-/// A median with its range, e.g. `102.3 ms (101.9–104.0)`: the range drops the unit when it
+/// A median with its range, e.g. `102.3 ms (101.9–104.0)`: the range drops the suffix when it
 /// is the median's.
 pub fn fmt_summary(summary: &Summary, fmt: impl Fn(f64) -> String) -> String {
     let median = fmt(summary.median);
@@ -96,32 +96,32 @@ pub fn fmt_summary(summary: &Summary, fmt: impl Fn(f64) -> String) -> String {
         return median;
     }
     let (min, max) = (fmt(summary.min), fmt(summary.max));
-    let unit = median.rsplit_once(' ').map(|(_, unit)| unit);
+    let suffix = median.rsplit_once(' ').map(|(_, suffix)| suffix);
     let strip = |value: &str| -> String {
-        match (value.rsplit_once(' '), unit) {
-            (Some((number, u)), Some(unit)) if u == unit => number.to_string(),
+        match (value.rsplit_once(' '), suffix) {
+            (Some((number, s)), Some(suffix)) if s == suffix => number.to_string(),
             _ => value.to_string(),
         }
     };
     format!("{median} ({}–{})", strip(&min), strip(&max))
 }
 
-/// A size in bytes, in binary units (KiB, MiB, GiB).
+/// A size in bytes, with a binary prefix (KiB, MiB, GiB).
 pub fn fmt_bytes(bytes: f64) -> String {
-    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    const PREFIXED: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if bytes.abs() < 1024.0 {
         return format!("{bytes:.0} B");
     }
     let mut value = bytes / 1024.0;
-    let mut unit = 0;
-    while value.abs() >= 1024.0 && unit < UNITS.len() - 1 {
+    let mut power = 0;
+    while value.abs() >= 1024.0 && power < PREFIXED.len() - 1 {
         value /= 1024.0;
-        unit += 1;
+        power += 1;
     }
     if value.abs() >= 100.0 {
-        format!("{value:.0} {}", UNITS[unit])
+        format!("{value:.0} {}", PREFIXED[power])
     } else {
-        format!("{value:.1} {}", UNITS[unit])
+        format!("{value:.1} {}", PREFIXED[power])
     }
 }
 
@@ -216,7 +216,7 @@ mod tests {
     }
 
     #[test]
-    fn durations_pick_a_readable_unit() {
+    fn durations_pick_a_readable_suffix() {
         assert_eq!(fmt_secs(1.5), "1.50 s");
         assert_eq!(fmt_secs(0.1023), "102.3 ms");
         assert_eq!(fmt_secs(0.0000123), "12.3 µs");
@@ -236,7 +236,7 @@ mod tests {
     }
 
     #[test]
-    fn sizes_use_binary_units() {
+    fn sizes_use_binary_prefixes() {
         assert_eq!(fmt_bytes(512.0), "512 B");
         assert_eq!(fmt_bytes(1536.0), "1.5 KiB");
         assert_eq!(fmt_bytes(300.0 * 1024.0 * 1024.0), "300 MiB");

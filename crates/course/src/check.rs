@@ -1,14 +1,7 @@
-//! Runs one case of a spec and asserts it through assert_cmd's `Assert` and a spec predicate.
+//! Runs one case of a spec and judges the run: the one call check, grade, watch and the tests share.
 
 use std::ffi::OsString;
-use std::fmt;
-use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{ExitStatus, Output};
-
-use assert_cmd::assert::Assert;
-use predicates::Predicate;
-use predicates::reflection::PredicateReflection;
 
 use crate::explain;
 use crate::judge::{Failure, judge, judge_at};
@@ -455,47 +448,14 @@ fn measurements(case: &Case, run: &Run, at: &RuleAt, max: usize) -> Vec<Run> {
     subs
 }
 
-/// Asserts a run against its case with assert_cmd: the exit code through `Assert::try_code`,
-/// everything else through [`SatisfiesCase`]. On failure, every expectation that did not hold.
+/// Judges a run against its case at the case's own scale: `Ok` when every expectation holds,
+/// the exit code among them; otherwise every expectation that did not.
 pub fn assert(case: &Case, run: &Run) -> Result<(), Vec<Failure>> {
-    let output = Output {
-        // A run that never started has no status; 127 is what a shell says for that.
-        status: run.status.unwrap_or_else(|| ExitStatus::from_raw(127 << 8)),
-        stdout: run.stdout().into_bytes(),
-        stderr: run.stderr().into_bytes(),
-    };
-    let predicate = SatisfiesCase { case, run };
-    let holds = Assert::new(output)
-        .try_code(case.exit)
-        .is_ok_and(|a| a.try_stdout(predicate).is_ok());
-    if holds {
-        return Ok(());
-    }
     let failures = judge(case, run).failures;
-    // The assert and the judge agree by construction; if the exit code alone
-    // failed (e.g. a signal), the judge has already explained it.
-    debug_assert!(!failures.is_empty());
-    Err(failures)
-}
-
-/// A predicate over a run's stdout: it is this run's transcript and meets every expectation of the case.
-pub struct SatisfiesCase<'a> {
-    pub case: &'a Case,
-    pub run: &'a Run,
-}
-
-impl Predicate<[u8]> for SatisfiesCase<'_> {
-    fn eval(&self, stdout: &[u8]) -> bool {
-        // The timestamps live in the transcript, so the bytes must be the transcript's own.
-        stdout == self.run.stdout().as_bytes() && judge(self.case, self.run).passed()
-    }
-}
-
-impl PredicateReflection for SatisfiesCase<'_> {}
-
-impl fmt::Display for SatisfiesCase<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "satisfies case {:?}", self.case.name)
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures)
     }
 }
 
@@ -504,6 +464,8 @@ mod tests {
     use super::*;
     use crate::runner::fake_run;
     use crate::spec::Spec;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::ExitStatus;
     use std::time::Duration;
 
     /// A run ending with exit code 0 whose lines come at the given times in units of 0.1 s.

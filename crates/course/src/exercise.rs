@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::check::{CaseResult, Program, Trust, check_case};
 use crate::report::write_atomically;
 use crate::spec::Spec;
-use crate::workspace::{self, Unit};
+use crate::workspace::{self, Package};
 
 /// The progress file, relative to the workspace root.
 pub const STATE_FILE: &str = ".course-progress.toml";
@@ -23,9 +23,9 @@ pub const STATE_FILE: &str = ".course-progress.toml";
 const STATE_HEADER: &str = "# Your progress through the exercises (`cargo xtask progress` shows it).\n\
 # Safe to delete: it is rebuilt by checking the exercises you have edited.\n\n";
 
-/// The exercises among `units`, in the course's order (lesson, then order within it).
-pub fn exercises(units: &[Unit]) -> Vec<&Unit> {
-    units.iter().filter(|u| !u.is_lesson()).collect()
+/// The exercises among `packages`, in the course's order (lesson, then order within it).
+pub fn exercises(packages: &[Package]) -> Vec<&Package> {
+    packages.iter().filter(|u| !u.is_lesson()).collect()
 }
 
 /// What the learner has done: the exercises that passed, and how many hints each has shown.
@@ -101,19 +101,13 @@ impl Progress {
     }
 
     /// The exercise the learner is on: the first one, in the course's order, not done yet.
-    pub fn current<'a>(&self, exercises: &[&'a Unit]) -> Option<&'a Unit> {
-        exercises
-            .iter()
-            .copied()
-            .find(|u| !self.is_done(&u.package))
+    pub fn current<'a>(&self, exercises: &[&'a Package]) -> Option<&'a Package> {
+        exercises.iter().copied().find(|u| !self.is_done(&u.name))
     }
 
     /// How many of `exercises` are done (entries for exercises no longer in the course do not count).
-    pub fn done_count(&self, exercises: &[&Unit]) -> usize {
-        exercises
-            .iter()
-            .filter(|u| self.is_done(&u.package))
-            .count()
+    pub fn done_count(&self, exercises: &[&Package]) -> usize {
+        exercises.iter().filter(|u| self.is_done(&u.name)).count()
     }
 }
 
@@ -124,7 +118,7 @@ impl Progress {
 /// exercise is not done without building it.
 pub fn load_or_rebuild(
     root: &Path,
-    exercises: &[&Unit],
+    exercises: &[&Package],
     say: impl FnOnce(&str),
 ) -> anyhow::Result<Progress> {
     let why = match Progress::read(root) {
@@ -132,7 +126,7 @@ pub fn load_or_rebuild(
         Stored::Missing => "no progress file yet".to_owned(),
         Stored::Corrupt(reason) => format!("the progress file could not be read ({reason})"),
     };
-    let edited: Vec<&Unit> = exercises
+    let edited: Vec<&Package> = exercises
         .iter()
         .copied()
         .filter(|u| is_edited(u).unwrap_or(true))
@@ -148,7 +142,7 @@ pub fn load_or_rebuild(
     let mut progress = Progress::default();
     for checked in check(root, &edited, None)? {
         if checked.outcome.passed() {
-            progress.mark_done(&checked.unit.package);
+            progress.mark_done(&checked.package.name);
         }
     }
     progress.save(root)?;
@@ -173,7 +167,7 @@ impl Outcome {
 /// One exercise, checked.
 #[derive(Debug)]
 pub struct Checked<'a> {
-    pub unit: &'a Unit,
+    pub package: &'a Package,
     pub outcome: Outcome,
 }
 
@@ -182,7 +176,7 @@ pub struct Checked<'a> {
 /// (`CARGO_TARGET_DIR` when set).
 pub fn check<'a>(
     root: &Path,
-    exercises: &[&'a Unit],
+    exercises: &[&'a Package],
     target_dir: Option<&Path>,
 ) -> anyhow::Result<Vec<Checked<'a>>> {
     if exercises.is_empty() {
@@ -193,7 +187,7 @@ pub fn check<'a>(
         .iter()
         .map(|u| Spec::load(&u.spec_path()))
         .collect::<Result<_, _>>()?;
-    let packages: Vec<&str> = exercises.iter().map(|u| u.package.as_str()).collect();
+    let packages: Vec<&str> = exercises.iter().map(|u| u.name.as_str()).collect();
     let mut build = workspace::build(root, &packages, target_dir)?;
     // Cargo stops scheduling at the first compile error, so a package it never got to
     // is built alone to learn whether it compiles.
@@ -206,8 +200,8 @@ pub fn check<'a>(
         }
     }
     let mut checked = Vec::new();
-    for (unit, spec) in exercises.iter().zip(&specs) {
-        let outcome = match build.binaries.get(&unit.package) {
+    for (package, spec) in exercises.iter().zip(&specs) {
+        let outcome = match build.binaries.get(&package.name) {
             Some(binary) => Outcome::Ran(
                 spec.cases
                     .iter()
@@ -217,65 +211,155 @@ pub fn check<'a>(
             None => Outcome::DoesNotCompile(
                 build
                     .errors
-                    .get(&unit.package)
+                    .get(&package.name)
                     .cloned()
                     .unwrap_or_else(|| "cargo built no binary for it".into()),
             ),
         };
-        checked.push(Checked { unit, outcome });
+        checked.push(Checked { package, outcome });
     }
     Ok(checked)
 }
 
-/// The learner's working copy of an exercise.
-pub fn main_path(unit: &Unit) -> PathBuf {
-    unit.dir.join("src/main.rs")
+/// The learner's working copy of an exercise: not tracked by git, written from the
+/// starting point the first time any `cargo xtask` command runs (see [`sync`]).
+pub fn main_path(package: &Package) -> PathBuf {
+    package.dir.join("src/main.rs")
 }
 
-/// The pristine starting point the working copy began as.
-pub fn start_path(unit: &Unit) -> PathBuf {
-    unit.dir.join("start.rs")
+/// The pristine starting point, the one copy the course keeps (tracked by git).
+pub fn start_path(package: &Package) -> PathBuf {
+    package.dir.join("start.rs")
 }
 
-fn start_bytes(unit: &Unit) -> anyhow::Result<Vec<u8>> {
-    let path = start_path(unit);
+/// The starting point the working copy was written from, kept beside it (untracked) so a
+/// course update that changes the starting point can be told from the learner's own edits.
+pub fn started_path(package: &Package) -> PathBuf {
+    package.dir.join(".started.rs")
+}
+
+/// Where `reset` keeps the learner's work before putting the starting point back: outside
+/// `src/`, so cargo never builds it and watch never reacts to it.
+pub fn backup_dir(package: &Package) -> PathBuf {
+    package.dir.join("backup")
+}
+
+fn start_bytes(package: &Package) -> anyhow::Result<Vec<u8>> {
+    let path = start_path(package);
     std::fs::read(&path).with_context(|| {
         format!(
             "{} has no starting point to compare with or restore ({})",
-            unit.package,
+            package.name,
             path.display()
         )
     })
 }
 
-/// Whether the working copy differs from the starting point. A missing working copy holds
-/// no work, so it counts as not edited.
-pub fn is_edited(unit: &Unit) -> anyhow::Result<bool> {
-    let start = start_bytes(unit)?;
-    match std::fs::read(main_path(unit)) {
-        Ok(main) => Ok(main != start),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", main_path(unit).display())),
+/// The contents of `path`, or `None` if there is no such file.
+fn read_if_there(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
 }
 
-/// Puts the starting point back, byte for byte, in place of the working copy.
-pub fn reset(unit: &Unit) -> anyhow::Result<()> {
-    let start = start_bytes(unit)?;
-    let main = main_path(unit);
-    write_atomically(&main, &start)?;
+/// Whether the working copy differs from the starting point. A missing working copy holds
+/// no work, so it counts as not edited.
+pub fn is_edited(package: &Package) -> anyhow::Result<bool> {
+    let start = start_bytes(package)?;
+    Ok(read_if_there(&main_path(package))?.is_some_and(|main| main != start))
+}
+
+/// What [`sync`] did to one exercise's working copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Synced {
+    /// Nothing to do: the working copy began as today's starting point.
+    Current,
+    /// There was no working copy: the starting point was written.
+    Created,
+    /// A course update changed the starting point of an exercise the learner had not
+    /// touched: the new starting point replaced the old one.
+    Updated,
+    /// A course update changed the starting point, but the learner has edited the exercise:
+    /// the work is kept, and `cargo xtask reset` would take the new starting point.
+    Changed,
+}
+
+/// Brings a working copy in step with the course: writes a missing one, and after a course
+/// update (`git pull`) that changed the starting point, replaces an untouched working copy
+/// with the new one. The learner's edits are never overwritten.
+pub fn sync(package: &Package) -> anyhow::Result<Synced> {
+    let start = start_bytes(package)?;
+    let main = main_path(package);
+    let started = started_path(package);
+    let Some(work) = read_if_there(&main)? else {
+        write_start(package, &start)?;
+        return Ok(Synced::Created);
+    };
+    match read_if_there(&started)? {
+        Some(base) if base == start => Ok(Synced::Current),
+        // The starting point moved on; the learner's copy is still the old one, untouched.
+        Some(base) if base == work => {
+            write_start(package, &start)?;
+            Ok(Synced::Updated)
+        }
+        Some(_) if work == start => {
+            write_atomically(&started, &start)?;
+            Ok(Synced::Current)
+        }
+        Some(_) => Ok(Synced::Changed),
+        // No record of where the work began (a checkout from before the records, or the
+        // record was deleted): today's starting point is the base from now on.
+        None => {
+            write_atomically(&started, &start)?;
+            Ok(Synced::Current)
+        }
+    }
+}
+
+/// Writes the starting point as the working copy, and records it as the copy's base.
+fn write_start(package: &Package, start: &[u8]) -> anyhow::Result<()> {
+    let main = main_path(package);
+    if let Some(src) = main.parent() {
+        std::fs::create_dir_all(src).with_context(|| format!("cannot create {}", src.display()))?;
+    }
+    write_atomically(&main, start)?;
     // The atomic write leaves a private temp file's mode; give it the starting point's.
-    let mode = std::fs::metadata(start_path(unit))?.permissions();
+    let mode = std::fs::metadata(start_path(package))?.permissions();
     std::fs::set_permissions(&main, mode)
         .with_context(|| format!("cannot set the permissions of {}", main.display()))?;
-    Ok(())
+    write_atomically(&started_path(package), start)
+}
+
+/// Puts the starting point back, byte for byte, in place of the working copy. Work that
+/// differs from it is first copied to `backup/main-N.rs` (the lowest free N), whose path is
+/// returned, so nothing a learner wrote is lost.
+pub fn reset(package: &Package) -> anyhow::Result<Option<PathBuf>> {
+    let start = start_bytes(package)?;
+    let backup = match read_if_there(&main_path(package))? {
+        Some(work) if work != start => {
+            let dir = backup_dir(package);
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let path = (1..)
+                .map(|n| dir.join(format!("main-{n}.rs")))
+                .find(|p| !p.exists())
+                .expect("some backup number is free");
+            write_atomically(&path, &work)?;
+            Some(path)
+        }
+        _ => None,
+    };
+    write_start(package, &start)?;
+    Ok(backup)
 }
 
 /// The hints of an exercise, from its `hints.md`, in the order they are meant to be read.
-pub fn hints(unit: &Unit) -> anyhow::Result<Vec<String>> {
-    let path = unit.dir.join("hints.md");
+pub fn hints(package: &Package) -> anyhow::Result<Vec<String>> {
+    let path = package.dir.join("hints.md");
     let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{} has no hints ({})", unit.package, path.display()))?;
+        .with_context(|| format!("{} has no hints ({})", package.name, path.display()))?;
     let hints = split_hints(&text);
     anyhow::ensure!(
         !hints.is_empty(),
@@ -306,8 +390,8 @@ pub fn split_hints(text: &str) -> Vec<String> {
 
 /// A README's opening: its title and everything up to the second `## ` heading (the
 /// story and the task), for announcing an exercise.
-pub fn readme_opening(unit: &Unit) -> anyhow::Result<String> {
-    let path = unit.dir.join("README.md");
+pub fn readme_opening(package: &Package) -> anyhow::Result<String> {
+    let path = package.dir.join("README.md");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     Ok(opening(&text))
@@ -334,9 +418,10 @@ mod tests {
     use super::*;
     use crate::workspace::Role;
 
-    fn unit(dir: &Path, package: &str) -> Unit {
-        Unit {
-            package: package.into(),
+    fn exercise_package(dir: &Path, name: &str) -> Package {
+        Package {
+            name: name.into(),
+            critical_path: None,
             role: Role::Exercise {
                 lesson: "lesson-thread".into(),
                 order: 1,
@@ -347,13 +432,13 @@ mod tests {
     }
 
     /// An exercise folder with a starting point and a working copy equal to it.
-    fn exercise_folder(package: &str) -> (tempfile::TempDir, Unit) {
+    fn exercise_folder(name: &str) -> (tempfile::TempDir, Package) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("src")).unwrap();
         std::fs::write(dir.path().join("start.rs"), "fn main() {}\n").unwrap();
         std::fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").unwrap();
-        let unit = unit(dir.path(), package);
-        (dir, unit)
+        let package = exercise_package(dir.path(), name);
+        (dir, package)
     }
 
     #[test]
@@ -369,16 +454,16 @@ mod tests {
     #[test]
     fn current_is_the_first_exercise_not_done() {
         let dir = tempfile::tempdir().unwrap();
-        let units: Vec<Unit> = ["a", "b", "c"]
+        let packages: Vec<Package> = ["a", "b", "c"]
             .iter()
-            .map(|p| unit(dir.path(), p))
+            .map(|p| exercise_package(dir.path(), p))
             .collect();
-        let all: Vec<&Unit> = units.iter().collect();
+        let all: Vec<&Package> = packages.iter().collect();
         let mut progress = Progress::default();
-        assert_eq!(progress.current(&all).unwrap().package, "a");
+        assert_eq!(progress.current(&all).unwrap().name, "a");
         progress.mark_done("a");
         progress.mark_done("c");
-        assert_eq!(progress.current(&all).unwrap().package, "b");
+        assert_eq!(progress.current(&all).unwrap().name, "b");
         progress.mark_done("b");
         assert!(progress.current(&all).is_none());
         progress.mark_done("gone-from-the-course");
@@ -424,11 +509,11 @@ mod tests {
     #[test]
     fn a_missing_file_with_nothing_edited_is_rebuilt_without_building() {
         let root = tempfile::tempdir().unwrap();
-        let (_dir, unit) = exercise_folder("exercise-untouched");
+        let (_dir, package) = exercise_folder("exercise-untouched");
         std::fs::write(Progress::path(root.path()), "not = [toml").unwrap();
         let mut said = String::new();
         // Nothing is edited, so nothing is built: the root need not even be a workspace.
-        let progress = load_or_rebuild(root.path(), &[&unit], |s| said = s.to_owned()).unwrap();
+        let progress = load_or_rebuild(root.path(), &[&package], |s| said = s.to_owned()).unwrap();
         assert_eq!(progress, Progress::default());
         assert!(said.contains("could not be read"), "{said}");
         assert!(said.contains("no exercise is edited"), "{said}");
@@ -436,24 +521,65 @@ mod tests {
     }
 
     #[test]
-    fn reset_restores_the_starting_point_byte_for_byte() {
-        let (dir, unit) = exercise_folder("exercise-edited");
-        assert!(!is_edited(&unit).unwrap());
-        std::fs::write(main_path(&unit), "fn main() { println!(\"mine\"); }\n").unwrap();
-        assert!(is_edited(&unit).unwrap());
-        reset(&unit).unwrap();
-        assert!(!is_edited(&unit).unwrap());
+    fn reset_restores_the_starting_point_and_backs_the_work_up() {
+        let (dir, package) = exercise_folder("exercise-edited");
+        assert!(!is_edited(&package).unwrap());
+        let mine = "fn main() { println!(\"mine\"); }\n";
+        std::fs::write(main_path(&package), mine).unwrap();
+        assert!(is_edited(&package).unwrap());
+        let backup = reset(&package).unwrap().expect("the work is backed up");
+        assert!(
+            !backup.starts_with(dir.path().join("src")),
+            "{}",
+            backup.display()
+        );
+        assert_eq!(std::fs::read_to_string(&backup).unwrap(), mine);
+        assert!(!is_edited(&package).unwrap());
         assert_eq!(
-            std::fs::read(main_path(&unit)).unwrap(),
+            std::fs::read(main_path(&package)).unwrap(),
             std::fs::read(dir.path().join("start.rs")).unwrap()
         );
-        std::fs::remove_file(main_path(&unit)).unwrap();
+        // A second reset of new work keeps the first backup and writes another.
+        std::fs::write(main_path(&package), "fn main() {} // again\n").unwrap();
+        let second = reset(&package).unwrap().unwrap();
+        assert_ne!(second, backup);
+        assert_eq!(std::fs::read_to_string(&backup).unwrap(), mine);
+        // Nothing to keep: no backup.
+        assert_eq!(reset(&package).unwrap(), None);
+        std::fs::remove_file(main_path(&package)).unwrap();
         assert!(
-            !is_edited(&unit).unwrap(),
+            !is_edited(&package).unwrap(),
             "a missing working copy holds no work"
         );
-        reset(&unit).unwrap();
-        assert!(main_path(&unit).is_file());
+        assert_eq!(reset(&package).unwrap(), None);
+        assert!(main_path(&package).is_file());
+    }
+
+    #[test]
+    fn a_course_update_reaches_untouched_exercises_and_spares_edited_ones() {
+        let (dir, package) = exercise_folder("exercise-updated");
+        std::fs::remove_file(main_path(&package)).unwrap();
+        assert_eq!(sync(&package).unwrap(), Synced::Created);
+        assert_eq!(sync(&package).unwrap(), Synced::Current);
+        // `git pull` brings a new starting point; the untouched copy follows it.
+        let new_start = "fn main() { println!(\"v2\"); }\n";
+        std::fs::write(dir.path().join("start.rs"), new_start).unwrap();
+        assert_eq!(sync(&package).unwrap(), Synced::Updated);
+        assert_eq!(
+            std::fs::read_to_string(main_path(&package)).unwrap(),
+            new_start
+        );
+        // The learner edits; the next update keeps the work and says so.
+        let mine = "fn main() { println!(\"mine\"); }\n";
+        std::fs::write(main_path(&package), mine).unwrap();
+        assert_eq!(sync(&package).unwrap(), Synced::Current);
+        std::fs::write(dir.path().join("start.rs"), "fn main() {} // v3\n").unwrap();
+        assert_eq!(sync(&package).unwrap(), Synced::Changed);
+        assert_eq!(std::fs::read_to_string(main_path(&package)).unwrap(), mine);
+        // Taking the new starting point keeps the work in a backup.
+        let backup = reset(&package).unwrap().unwrap();
+        assert_eq!(std::fs::read_to_string(backup).unwrap(), mine);
+        assert_eq!(sync(&package).unwrap(), Synced::Current);
     }
 
     #[test]

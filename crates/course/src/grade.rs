@@ -15,7 +15,7 @@ use anyhow::{Context, bail};
 use crate::check::{CaseResult, Program, Trust, check_case_runs};
 use crate::explain::explain;
 use crate::spec::{Case, Spec};
-use crate::workspace::{self, Unit};
+use crate::workspace::{self, Package};
 
 /// One graded test: a case of a lesson, or a lesson that did not compile.
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ pub struct Grader<'a> {
     /// The grader's own checkout: its specs and skeleton are the only ones used.
     pub root: &'a Path,
     /// The lessons (or exercises) to grade, from the grader's checkout.
-    pub units: Vec<&'a Unit>,
+    pub packages: Vec<&'a Package>,
     /// Shared across submissions so dependencies compile once.
     pub target_dir: PathBuf,
 }
@@ -66,7 +66,7 @@ pub struct Grader<'a> {
 impl Grader<'_> {
     /// Reads every spec first: a grader whose own spec is broken cannot grade anyone.
     pub fn specs(&self) -> anyhow::Result<Vec<Spec>> {
-        self.units
+        self.packages
             .iter()
             .map(|u| Spec::load(&u.spec_path()).map_err(anyhow::Error::from))
             .collect()
@@ -106,18 +106,18 @@ impl Grader<'_> {
         // less than a call per lesson; a lesson the batch neither built nor explained (say,
         // cargo refused the whole workspace) is built alone, so its error is its own.
         let mut present = Vec::new();
-        for unit in &self.units {
+        for package in &self.packages {
             if submission
-                .join(unit_folder(self.root, unit)?)
+                .join(package_folder(self.root, package)?)
                 .join("Cargo.toml")
                 .is_file()
             {
-                present.push(unit.package.as_str());
+                present.push(package.name.as_str());
             }
         }
         let batch = workspace::build(&stage, &present, Some(&self.target_dir)).ok();
-        for unit in &self.units {
-            let folder = unit_folder(self.root, unit)?;
+        for package in &self.packages {
+            let folder = package_folder(self.root, package)?;
             let from = submission.join(&folder);
             let outcome = if !from.join("Cargo.toml").is_file() {
                 Err(format!(
@@ -128,24 +128,24 @@ impl Grader<'_> {
                 let alone;
                 let build = match &batch {
                     Some(b)
-                        if b.binaries.contains_key(&unit.package)
-                            || b.errors.contains_key(&unit.package) =>
+                        if b.binaries.contains_key(&package.name)
+                            || b.errors.contains_key(&package.name) =>
                     {
                         b
                     }
                     _ => {
-                        alone = workspace::build(&stage, &[&unit.package], Some(&self.target_dir))?;
+                        alone = workspace::build(&stage, &[&package.name], Some(&self.target_dir))?;
                         &alone
                     }
                 };
-                match build.binaries.get(&unit.package) {
+                match build.binaries.get(&package.name) {
                     Some(binary) => {
-                        let own = own_bins.path().join(&unit.package);
+                        let own = own_bins.path().join(&package.name);
                         std::fs::copy(binary, &own)
                             .with_context(|| format!("cannot copy {}", binary.display()))?;
                         Ok(own)
                     }
-                    None => Err(match build.errors.get(&unit.package) {
+                    None => Err(match build.errors.get(&package.name) {
                         Some(errors) => errors.clone(),
                         None => build
                             .errors
@@ -163,13 +163,13 @@ impl Grader<'_> {
         let ran = Instant::now();
         let mut tests = Vec::new();
         let mut jobs = Vec::new();
-        for ((unit, spec), binary) in self.units.iter().zip(specs).zip(binaries) {
+        for ((package, spec), binary) in self.packages.iter().zip(specs).zip(binaries) {
             match binary {
                 Err(message) => {
                     let max: f64 = spec.cases.iter().map(|c| c.points).sum();
                     tests.push(Some(Test {
-                        name: format!("{}: build", unit.package),
-                        package: unit.package.clone(),
+                        name: format!("{}: build", package.name),
+                        package: package.name.clone(),
                         score: 0.0,
                         max_score: max,
                         passed: false,
@@ -177,7 +177,7 @@ impl Grader<'_> {
                         reason: "does not compile".into(),
                         output: format!(
                             "{} does not compile, so none of its cases ran:\n\n{message}",
-                            unit.package
+                            package.name
                         ),
                         time: Duration::ZERO,
                     }));
@@ -186,7 +186,7 @@ impl Grader<'_> {
                     for case in &spec.cases {
                         jobs.push(Job {
                             slot: tests.len(),
-                            unit,
+                            package,
                             case,
                             program: Program::binary(&binary),
                         });
@@ -216,8 +216,8 @@ impl Grader<'_> {
             .parse()
             .context("the grader's own Cargo.toml does not parse")?;
         let mut members = vec![toml::Value::from("crates/lesson-kit")];
-        for unit in &self.units {
-            let folder = unit_folder(self.root, unit)?;
+        for package in &self.packages {
+            let folder = package_folder(self.root, package)?;
             let from = submission.join(&folder);
             if from.join("Cargo.toml").is_file() {
                 copy_sources(&from, &stage.join(&folder))?;
@@ -253,7 +253,7 @@ pub const SIDE_BY_SIDE: usize = 8;
 /// One case to run for a grade, and where its test goes in the report.
 struct Job<'a> {
     slot: usize,
-    unit: &'a Unit,
+    package: &'a Package,
     case: &'a Case,
     program: Program,
 }
@@ -266,7 +266,7 @@ struct Job<'a> {
 fn run_jobs(jobs: &[Job]) -> Vec<(usize, Test)> {
     let run_one = |job: &Job| {
         let result = check_case_runs(&job.program, job.case, Trust::Untrusted, RUNS);
-        (job.slot, test_of(job.unit, &result))
+        (job.slot, test_of(job.package, &result))
     };
     let mut done: Vec<(usize, Test)> = jobs.iter().filter(|j| j.case.alone).map(run_one).collect();
     let shared: Vec<&Job> = jobs.iter().filter(|j| !j.case.alone).collect();
@@ -315,10 +315,10 @@ impl BuildLock {
     }
 }
 
-/// The unit's folder relative to the grader's root, e.g. `lessons/03-multithreading`.
-fn unit_folder(root: &Path, unit: &Unit) -> anyhow::Result<PathBuf> {
+/// The package's folder relative to the grader's root, e.g. `lessons/03-multithreading`.
+fn package_folder(root: &Path, package: &Package) -> anyhow::Result<PathBuf> {
     let root = root.canonicalize()?;
-    let dir = unit.dir.canonicalize()?;
+    let dir = package.dir.canonicalize()?;
     Ok(dir
         .strip_prefix(&root)
         .with_context(|| {
@@ -352,7 +352,7 @@ fn copy_sources(from: &Path, to: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn test_of(unit: &Unit, result: &CaseResult) -> Test {
+fn test_of(package: &Package, result: &CaseResult) -> Test {
     let case = &result.case;
     let runs = if result.runs > 1 {
         format!("failed {} of {} runs: ", result.failed_runs, result.runs)
@@ -390,8 +390,8 @@ fn test_of(unit: &Unit, result: &CaseResult) -> Test {
         explain(result, 40)
     };
     Test {
-        name: format!("{}: {}", unit.package, case.name),
-        package: unit.package.clone(),
+        name: format!("{}: {}", package.name, case.name),
+        package: package.name.clone(),
         score: if result.passed() { case.points } else { 0.0 },
         max_score: case.points,
         passed: result.passed(),

@@ -16,6 +16,8 @@ use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::cancel::{self, Cancel};
+use crate::procfs::{self, Stat as ProcStat, all_stats as read_all_stats};
 use crate::spec::Limits;
 
 /// What to run and under which limits.
@@ -35,6 +37,8 @@ pub struct RunOptions {
     pub grace: Duration,
     /// Print each line as it arrives (for `cargo xtask run`), besides recording it.
     pub echo: bool,
+    /// Stops the run, killing its whole process group, once requested (Ctrl-C).
+    pub cancel: Cancel,
 }
 
 impl RunOptions {
@@ -49,6 +53,7 @@ impl RunOptions {
             limits: None,
             grace: Duration::from_millis(300),
             echo: false,
+            cancel: Cancel::process(),
         }
     }
 }
@@ -76,6 +81,8 @@ pub enum Ending {
     OutputCapped,
     TooManyProcesses(usize),
     FailedToStart(String),
+    /// Cancelled (Ctrl-C) before it ended; everything it started was killed.
+    Cancelled,
 }
 
 /// Everything observed about one run.
@@ -213,6 +220,7 @@ impl Run {
                 format!("started too many processes ({n} at once); the run was stopped")
             }
             Ending::FailedToStart(why) => format!("could not start: {why}"),
+            Ending::Cancelled => "cancelled (Ctrl-C); everything it started was killed".into(),
         }
     }
 }
@@ -236,6 +244,12 @@ pub(crate) fn trim_float(x: f64) -> String {
 /// Runs `options` to the end, whatever the program does, and says what happened.
 pub fn run(options: &RunOptions) -> Run {
     let started = Instant::now();
+    // Registered before the spawn, so an exit on Ctrl-C waits until this run's group is killed.
+    let Some(_busy) = cancel::begin(&options.cancel) else {
+        let mut never = failed(options, started, String::new());
+        never.ending = Ending::Cancelled;
+        return never;
+    };
     let mut command = Command::new(&options.program);
     command
         .args(&options.args)
@@ -314,6 +328,8 @@ pub fn run(options: &RunOptions) -> Run {
                 ending = Some(Ending::TooManyProcesses(tree.peak_processes));
             } else if status.is_none() && started.elapsed() >= options.timeout {
                 ending = Some(Ending::TimedOut);
+            } else if options.cancel.is_requested() {
+                ending = Some(Ending::Cancelled);
             }
             if ending.is_some() && status.is_none() {
                 if ending == Some(Ending::TimedOut) {
@@ -325,7 +341,9 @@ pub fn run(options: &RunOptions) -> Run {
             }
         }
         if let Some(exited) = exited_at
-            && (watch.all_closed() || exited.elapsed() >= options.grace)
+            && (watch.all_closed()
+                || exited.elapsed() >= options.grace
+                || options.cancel.is_requested())
         {
             break;
         }
@@ -430,22 +448,7 @@ fn apply_limits(limits: Limits, nproc: u64) -> io::Result<()> {
 
 fn user_process_count() -> u64 {
     // SAFETY: getuid cannot fail.
-    let uid = unsafe { libc::getuid() };
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return 0;
-    };
-    dir.flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-        })
-        .filter(|e| {
-            use std::os::unix::fs::MetadataExt;
-            e.metadata().is_ok_and(|m| m.uid() == uid)
-        })
-        .count() as u64
+    crate::procfs::processes_of_user(unsafe { libc::getuid() }) as u64
 }
 
 /// One of the child's output pipes (`None` once closed) and its unfinished last line.
@@ -630,19 +633,6 @@ struct Tree {
 /// Samples kept per run: 10 minutes of 10 ms samples; past that only peaks are updated.
 const MAX_SAMPLES: usize = 60_000;
 
-struct ProcStat {
-    pid: i32,
-    ppid: i32,
-    pgrp: i32,
-    state: u8,
-    ticks: u64,
-    threads: usize,
-    /// Minor faults plus CPU ticks of the children this process has waited for.
-    reaped: u64,
-    /// CPU ticks of the children this process has waited for (cutime + cstime).
-    children_ticks: u64,
-}
-
 impl Tree {
     fn new(pgid: i32, started: Instant) -> Tree {
         Tree {
@@ -656,7 +646,7 @@ impl Tree {
             peak_processes: 1,
             samples: Vec::new(),
             exe: None,
-            runner_exe: std::fs::read_link("/proc/self/exe").ok(),
+            runner_exe: procfs::exe(0),
             reaped_children_trace: 0,
             cores: available_cores(Some(pgid)),
             cpu_samples: Vec::new(),
@@ -704,7 +694,7 @@ impl Tree {
                 self.reaped_children_trace = self.reaped_children_trace.max(stat.reaped);
             }
         }
-        if let Ok(exe) = std::fs::read_link(format!("/proc/{}/exe", self.pgid))
+        if let Some(exe) = procfs::exe(self.pgid)
             && Some(&exe) != self.runner_exe.as_ref()
         {
             self.exe = Some(exe);
@@ -735,24 +725,16 @@ impl Tree {
             .iter()
             .filter(|s| (s.state != b'Z' && s.state != b'X') || s.pid == self.pgid);
         for stat in looked_at {
-            let own_exe = self.exe.is_some()
-                && std::fs::read_link(format!("/proc/{}/exe", stat.pid)).ok() == self.exe;
-            let Ok(tasks) = std::fs::read_dir(format!("/proc/{}/task", stat.pid)) else {
-                continue;
-            };
-            for task in tasks.flatten() {
-                let Some(tid) = task.file_name().to_str().and_then(|t| t.parse().ok()) else {
-                    continue;
-                };
-                let dir = format!("/proc/{}/task/{tid}", stat.pid);
-                let Some(cpu_ns) = thread_cpu_ns(&dir) else {
+            let own_exe = self.exe.is_some() && procfs::exe(stat.pid) == self.exe;
+            for tid in procfs::tasks(stat.pid) {
+                let Some(cpu_ns) = procfs::thread_cpu_ns(stat.pid, tid) else {
                     continue;
                 };
                 threads.push(ThreadSample {
                     pid: stat.pid,
                     tid,
                     cpu_ns,
-                    wchar: thread_wchar(&dir),
+                    wchar: procfs::thread_wchar(stat.pid, tid),
                     own_exe,
                 });
             }
@@ -784,14 +766,11 @@ impl Tree {
     fn thread_names(&mut self) -> Vec<String> {
         let mut names = Vec::new();
         for pid in self.alive() {
-            let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-                continue;
-            };
-            for task in tasks.flatten() {
-                if let Ok(comm) = std::fs::read_to_string(task.path().join("comm")) {
-                    names.push(comm.trim_end().to_owned());
-                }
-            }
+            names.extend(
+                procfs::tasks(pid)
+                    .into_iter()
+                    .filter_map(|tid| procfs::thread_name(pid, tid)),
+            );
         }
         names
     }
@@ -809,51 +788,16 @@ impl Tree {
     }
 }
 
-/// Busy time of all CPUs so far: the first line of /proc/stat less idle and iowait.
+/// Busy time of all CPUs so far: all of /proc/stat's first line but idle and iowait.
 fn machine_busy() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    let times: Vec<u64> = stat
-        .lines()
-        .next()?
-        .split_whitespace()
-        .skip(1)
-        .take(8)
-        .filter_map(|v| v.parse().ok())
-        .collect();
-    // user nice system idle iowait irq softirq steal: guest time is already inside user.
-    let idle = times.get(3)? + times.get(4)?;
-    let busy = times.iter().sum::<u64>() - idle;
-    Some(Duration::from_secs_f64(busy as f64 / clock_ticks()))
+    let (idle, total) = procfs::cpu_times()?;
+    Some(Duration::from_secs_f64(
+        (total - idle) as f64 / clock_ticks(),
+    ))
 }
 
 fn clock_ticks() -> f64 {
-    // SAFETY: sysconf has no preconditions.
-    unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64
-}
-
-/// A thread's CPU time in ns: schedstat's first field, else its stat ticks.
-fn thread_cpu_ns(dir: &str) -> Option<u64> {
-    if let Ok(text) = std::fs::read_to_string(format!("{dir}/schedstat"))
-        && let Some(ns) = text.split_whitespace().next().and_then(|f| f.parse().ok())
-    {
-        return Some(ns);
-    }
-    let text = std::fs::read_to_string(format!("{dir}/stat")).ok()?;
-    let fields: Vec<&str> = text[text.rfind(')')? + 2..].split_whitespace().collect();
-    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some((ticks as f64 / clock_ticks() * 1e9) as u64)
-}
-
-/// The bytes a thread has written so far (`wchar` of its own io file; 0 when unreadable).
-fn thread_wchar(dir: &str) -> u64 {
-    std::fs::read_to_string(format!("{dir}/io"))
-        .ok()
-        .and_then(|text| {
-            text.lines()
-                .find_map(|l| l.strip_prefix("wchar:"))
-                .and_then(|v| v.trim().parse().ok())
-        })
-        .unwrap_or(0)
+    procfs::ticks_per_second() as f64
 }
 
 /// The cores `pid` may run on (its affinity), within what this process's
@@ -871,35 +815,6 @@ fn available_cores(pid: Option<i32>) -> usize {
     // SAFETY: CPU_COUNT reads the set we own.
     let affinity = unsafe { libc::CPU_COUNT(&set) } as usize;
     affinity.clamp(1, quota)
-}
-
-fn read_all_stats() -> Vec<ProcStat> {
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    dir.flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
-        .filter_map(read_stat)
-        .collect()
-}
-
-fn read_stat(pid: i32) -> Option<ProcStat> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name may hold spaces and parentheses; fields resume after the last ')'.
-    let rest = &text[text.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let num = |i: usize| fields.get(i).and_then(|f| f.parse::<u64>().ok());
-    Some(ProcStat {
-        pid,
-        state: *fields.first()?.as_bytes().first()?,
-        ppid: num(1)? as i32,
-        pgrp: num(2)? as i32,
-        ticks: num(11)? + num(12)?,
-        threads: num(17)? as usize,
-        // cminflt, cutime and cstime: non-zero once the process has reaped a child.
-        reaped: num(8)? + num(13)? + num(14)?,
-        children_ticks: num(13)? + num(14)?,
-    })
 }
 
 /// A made-up run for the judge's and the timeline's tests: stdout lines at the given
@@ -978,7 +893,7 @@ mod tests {
     }
 
     fn alive(pid: i32) -> bool {
-        read_stat(pid).is_some_and(|s| s.state != b'Z' && s.state != b'X')
+        procfs::stat(pid).is_some_and(|s| s.is_alive())
     }
 
     #[test]
@@ -1064,6 +979,37 @@ mod tests {
         let run = run(&RunOptions::new("/nonexistent/lesson"));
         assert!(matches!(run.ending, Ending::FailedToStart(_)));
         assert!(run.ending_text().contains("/nonexistent/lesson"));
+    }
+
+    #[test]
+    fn cancelling_kills_the_whole_group_at_once() {
+        let marker = format!("cancel-marker-{}", std::process::id());
+        let mut options = sh(&format!(
+            "sh -c 'sleep 60 # {marker}' & sh -c 'sleep 60 # {marker}' & echo up; wait"
+        ));
+        options.timeout = Duration::from_secs(120);
+        options.cancel = Cancel::new();
+        let cancel = options.cancel.clone();
+        let canceller = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            cancel.request();
+        });
+        let run = run(&options);
+        canceller.join().unwrap();
+        assert_eq!(run.ending, Ending::Cancelled);
+        assert_eq!(run.stdout(), "up\n");
+        let left: Vec<i32> = read_all_stats()
+            .into_iter()
+            .filter(|s| s.state != b'Z')
+            .filter(|s| {
+                std::fs::read(format!("/proc/{}/cmdline", s.pid))
+                    .is_ok_and(|c| String::from_utf8_lossy(&c).contains(&marker))
+            })
+            .map(|s| s.pid)
+            .collect();
+        assert_eq!(left, Vec::<i32>::new(), "processes left running");
+        // A cancelled token starts nothing more.
+        assert_eq!(super::run(&options).ending, Ending::Cancelled);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! `expect.toml` beside it: there is no second list to keep in step.
 
 use std::collections::BTreeMap;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use cargo_metadata::{Message, MetadataCommand};
+use serde_json::Value;
 
 use crate::cancel::{self, Cancel};
 
@@ -31,16 +31,21 @@ pub enum Role {
     },
 }
 
-/// A lesson or exercise package.
+/// A lesson or exercise package of the course.
 #[derive(Debug, Clone)]
-pub struct Unit {
-    pub package: String,
+pub struct Package {
+    /// The package's name, which is also its binary's: `lesson-asyncio`, `exercise-07a-gather`.
+    pub name: String,
     pub role: Role,
     /// The package folder, holding Cargo.toml, expect.toml and README.md.
     pub dir: PathBuf,
+    /// For a direct translation of one of the notes' examples, the seconds of lesson time
+    /// its sleeps put on the critical path (`critical_path` in `[package.metadata.lesson]`):
+    /// a run at scale s can finish no sooner than s times this.
+    pub critical_path: Option<f64>,
 }
 
-impl Unit {
+impl Package {
     pub fn spec_path(&self) -> PathBuf {
         self.dir.join("expect.toml")
     }
@@ -55,26 +60,71 @@ impl Unit {
     pub fn is_lesson(&self) -> bool {
         matches!(self.role, Role::Lesson { .. })
     }
+
+    /// The package's folder name: `03-multithreading`, `07a-gather`.
+    pub fn folder(&self) -> String {
+        self.dir
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Whether the learner's `name` means this package: its package name, that name
+    /// without `lesson-` or `exercise-`, its folder, the code its folder starts with
+    /// (`03`, `07a`) or, for a lesson, its number (`3`).
+    pub fn is_called(&self, name: &str) -> bool {
+        let folder = self.folder();
+        let short = self
+            .name
+            .strip_prefix("lesson-")
+            .or_else(|| self.name.strip_prefix("exercise-"));
+        self.name == name
+            || short == Some(name)
+            || folder == name
+            || folder.split('-').next() == Some(name)
+            || matches!(self.role, Role::Lesson { number, .. } if number.to_string() == name)
+    }
+}
+
+/// The one resolver of the names learners give lessons and exercises, for every command.
+pub fn find<'a>(all: &'a [Package], name: &str) -> anyhow::Result<&'a Package> {
+    all.iter().find(|p| p.is_called(name)).with_context(|| {
+        let lessons: Vec<&str> = all
+            .iter()
+            .filter(|p| p.is_lesson())
+            .map(|p| p.name.as_str())
+            .collect();
+        let exercises: Vec<String> = all
+            .iter()
+            .filter(|p| !p.is_lesson())
+            .map(|p| p.folder().split('-').next().unwrap_or_default().to_owned())
+            .collect();
+        format!(
+            "no lesson or exercise called {name:?}; name a lesson by package, folder or number \
+             ({}) or an exercise by package, folder or code ({})",
+            lessons.join(", "),
+            exercises.join(", ")
+        )
+    })
 }
 
 /// All lessons and exercises of the workspace at `root`: lessons by number, then exercises
 /// in the order of their lessons.
-pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
-    let metadata = MetadataCommand::new()
-        .manifest_path(root.join("Cargo.toml"))
-        .no_deps()
-        .exec()
+pub fn packages(root: &Path) -> anyhow::Result<Vec<Package>> {
+    let metadata = metadata(root)
         .with_context(|| format!("cannot read the cargo workspace at {}", root.display()))?;
     let mut lessons = Vec::new();
     let mut exercises = Vec::new();
-    for package in &metadata.packages {
-        let dir = package
-            .manifest_path
+    let listed = metadata["packages"].as_array().cloned().unwrap_or_default();
+    for package in &listed {
+        let name = package["name"].as_str().unwrap_or_default();
+        let manifest_path = Path::new(package["manifest_path"].as_str().unwrap_or_default());
+        let dir = manifest_path
             .parent()
-            .map(|p| p.as_std_path().to_owned())
+            .map(Path::to_owned)
             .unwrap_or_default();
-        let meta = &package.metadata;
-        let where_ = || format!("{} ({})", package.name, package.manifest_path);
+        let meta = &package["metadata"];
+        let where_ = || format!("{name} ({})", manifest_path.display());
         if let Some(lesson) = meta.get("lesson") {
             let number = lesson
                 .get("number")
@@ -82,14 +132,24 @@ pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
                 .with_context(|| {
                     format!("{}: [package.metadata.lesson] needs `number`", where_())
                 })?;
+            let critical_path = match lesson.get("critical_path") {
+                None => None,
+                Some(value) => Some(value.as_f64().filter(|s| *s >= 0.0).with_context(|| {
+                    format!(
+                        "{}: [package.metadata.lesson] `critical_path` must be a number of seconds of lesson time, not {value}",
+                        where_()
+                    )
+                })?),
+            };
             let section = lesson
                 .get("section")
                 .and_then(|s| s.as_str())
                 .with_context(|| {
                     format!("{}: [package.metadata.lesson] needs `section`", where_())
                 })?;
-            lessons.push(Unit {
-                package: package.name.to_string(),
+            lessons.push(Package {
+                name: name.to_owned(),
+                critical_path,
                 role: Role::Lesson {
                     number: number as u32,
                     section: section.to_owned(),
@@ -102,8 +162,9 @@ pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
                     format!("{}: [package.metadata.exercise] needs `{name}`", where_())
                 })
             };
-            exercises.push(Unit {
-                package: package.name.to_string(),
+            exercises.push(Package {
+                name: name.to_owned(),
+                critical_path: None,
                 role: Role::Exercise {
                     lesson: field("lesson")?.as_str().unwrap_or_default().to_owned(),
                     order: field("order")?.as_u64().unwrap_or_default() as u32,
@@ -120,7 +181,7 @@ pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
     let lesson_number = |name: &str| {
         lessons
             .iter()
-            .position(|l| l.package == name)
+            .position(|l| l.name == name)
             .unwrap_or(usize::MAX)
     };
     exercises.sort_by_key(|u| match &u.role {
@@ -134,51 +195,17 @@ pub fn units(root: &Path) -> anyhow::Result<Vec<Unit>> {
 /// A lesson's critical path: the seconds of lesson time its default mode cannot go below
 /// (`critical_path` in `[package.metadata.lesson]`), what `run --python` and the bench
 /// measure overhead against. `None` when the lesson gives none (CPU-bound work has no fixed
-/// length). Read from the lesson's own Cargo.toml, so there is no second list.
-pub fn critical_path(unit: &Unit) -> anyhow::Result<Option<f64>> {
-    let path = unit.dir.join("Cargo.toml");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    let manifest: toml::Table =
-        toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))?;
-    let value = manifest
-        .get("package")
-        .and_then(|p| p.get("metadata"))
-        .and_then(|m| m.get("lesson"))
-        .and_then(|l| l.get("critical_path"));
-    match value {
-        None => Ok(None),
-        Some(v) => match v.as_float().or_else(|| v.as_integer().map(|i| i as f64)) {
-            Some(seconds) if seconds.is_finite() && seconds >= 0.0 => Ok(Some(seconds)),
-            _ => bail!(
-                "{}: [package.metadata.lesson] critical_path = {v} must be a number of seconds, 0 or more",
-                path.display()
-            ),
-        },
-    }
+/// length). Read with the rest of the metadata by [`packages`], which refuses a bad one.
+pub fn critical_path(package: &Package) -> anyhow::Result<Option<f64>> {
+    Ok(package.critical_path)
 }
 
-/// The units the user named (by package, folder name or lesson number), or all lessons when none.
-pub fn select<'a>(all: &'a [Unit], names: &[String]) -> anyhow::Result<Vec<&'a Unit>> {
+/// The packages the user named (see [`find`]), or all lessons when none.
+pub fn select<'a>(all: &'a [Package], names: &[String]) -> anyhow::Result<Vec<&'a Package>> {
     if names.is_empty() {
-        return Ok(all.iter().filter(|u| u.is_lesson()).collect());
+        return Ok(all.iter().filter(|p| p.is_lesson()).collect());
     }
-    names
-        .iter()
-        .map(|name| {
-            all.iter()
-                .find(|u| {
-                    u.package == *name
-                        || u.package.strip_prefix("lesson-") == Some(name)
-                        || u.dir.file_name().is_some_and(|d| d == name.as_str())
-                        || matches!(u.role, Role::Lesson { number, .. } if number.to_string() == *name)
-                })
-                .with_context(|| {
-                    let known: Vec<_> = all.iter().filter(|u| u.is_lesson()).map(|u| u.package.as_str()).collect();
-                    format!("no lesson or exercise called {name:?}; try one of: {}", known.join(", "))
-                })
-        })
-        .collect()
+    names.iter().map(|name| find(all, name)).collect()
 }
 
 /// How a build went: the binaries that were built and, per package, the compiler's errors.
@@ -248,31 +275,35 @@ pub fn build_with(
         std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
     let mut build = Build::default();
     let mut unreadable = None;
-    for message in Message::parse_stream(BufReader::new(stdout)) {
-        let message = match message {
-            Ok(message) => message,
+    for line in BufReader::new(stdout).lines() {
+        let line = match line {
+            Ok(line) => line,
             Err(error) => {
                 unreadable = Some(error);
                 break;
             }
         };
-        match message {
-            Message::CompilerArtifact(artifact) => {
-                if let Some(exe) = artifact.executable {
-                    build
-                        .binaries
-                        .insert(artifact.target.name.clone(), exe.into_std_path_buf());
+        // Cargo's JSON messages, one per line; anything else (a build script's own output
+        // that leaked through) is not a message and is skipped.
+        let Ok(message) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        let target = message["target"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        match message["reason"].as_str() {
+            Some("compiler-artifact") => {
+                if let Some(exe) = message["executable"].as_str() {
+                    build.binaries.insert(target, PathBuf::from(exe));
                 }
             }
-            Message::CompilerMessage(msg) => {
-                if msg.message.level == cargo_metadata::diagnostic::DiagnosticLevel::Error
-                    && let Some(rendered) = &msg.message.rendered
+            Some("compiler-message") => {
+                let diagnostic = &message["message"];
+                if diagnostic["level"] == "error"
+                    && let Some(rendered) = diagnostic["rendered"].as_str()
                 {
-                    build
-                        .errors
-                        .entry(msg.target.name.clone())
-                        .or_default()
-                        .push_str(rendered);
+                    build.errors.entry(target).or_default().push_str(rendered);
                 }
             }
             _ => {}
@@ -302,6 +333,33 @@ pub fn build_with(
         bail!("cargo build failed:\n{stderr}");
     }
     Ok(build)
+}
+
+/// `cargo metadata --no-deps` of the workspace at `root`, as JSON.
+///
+/// Read with serde_json rather than the cargo_metadata crate: the course reads five fields
+/// of it and of cargo's build messages, and that crate (with camino, semver and
+/// cargo-platform) was a twentieth of the cold build of every `cargo xtask` command.
+pub fn metadata(root: &Path) -> anyhow::Result<Value> {
+    let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run cargo metadata")?;
+    if !output.status.success() {
+        bail!(
+            "cargo metadata failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    serde_json::from_slice(&output.stdout).context("cargo metadata printed something not JSON")
 }
 
 /// The workspace root of this checkout (where the top Cargo.toml is), found from `start` upwards.

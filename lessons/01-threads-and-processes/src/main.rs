@@ -33,30 +33,24 @@ const SENDER: &str = "sender";
 const MESSAGES: u64 = 100_000;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => {
+    // The child process runs this same program, started again with the argument `child`;
+    // `communicate`'s child is started as `sender N`.
+    if lesson_kit::role(CHILD) {
+        child();
+        return;
+    }
+    if let Some(count) = lesson_kit::role_number(SENDER) {
+        sender(count);
+        return;
+    }
+    match lesson_kit::start(&[COMMUNICATE]) {
+        None => {
             processes();
             threads();
             synchronisation();
         }
-        [role] if role == CHILD => child(),
-        [case] if case == COMMUNICATE => communicate(),
-        [role, count] if role == SENDER => match count.parse() {
-            Ok(count) => sender(count),
-            Err(_) => usage(&format!(
-                "`{SENDER}` takes a number of messages, not {count:?}"
-            )),
-        },
-        _ => usage(&format!("unexpected arguments {args:?}")),
+        Some(_communicate) => communicate(),
     }
-}
-
-/// Explains a bad command line and exits with code 2.
-fn usage(problem: &str) -> ! {
-    eprintln!("error: {problem}");
-    eprintln!("run it as: cargo run -p lesson-threads-and-processes [-- {COMMUNICATE}]");
-    process::exit(2);
 }
 
 /// Prints VALUE as `who` sees it, with the id of the process `who` runs in.

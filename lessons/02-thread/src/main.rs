@@ -12,12 +12,7 @@ fn print_numbers() {
 }
 
 fn main() {
-    // Python would ignore a stray argument; refusing it keeps a typo from going unnoticed.
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this lesson takes no arguments");
-        eprintln!("run it as: cargo run -p lesson-thread");
-        std::process::exit(2);
-    }
+    lesson_kit::start(&[]);
 
     // Python builds a Thread object and then calls start(); spawn does both at once,
     // so the thread is already running when `thread` gets its handle.

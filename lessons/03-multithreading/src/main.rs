@@ -44,14 +44,8 @@ fn scoped() {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        [] => spawned(),
-        [mode] if mode == "scoped" => scoped(),
-        _ => {
-            eprintln!("error: unexpected arguments {args:?}: the only mode is `scoped`");
-            eprintln!("run it as: cargo run -p lesson-multithreading, or add `-- scoped`");
-            std::process::exit(2);
-        }
+    match lesson_kit::start(&["scoped"]) {
+        None => spawned(),
+        Some(_scoped) => scoped(),
     }
 }

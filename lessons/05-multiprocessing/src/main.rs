@@ -15,39 +15,33 @@ use std::process::{Command, ExitCode, Stdio};
 use std::thread;
 use std::time::Instant;
 
-fn worker(name: u32) {
+fn worker(name: u64) {
     println!("Worker {name} starting");
     lesson_kit::sleep(2.0);
     println!("Worker {name} finished");
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
-        // Python's `if __name__ == "__main__":` block: only the parent starts workers.
-        [] => start_workers(),
-        [case] if case == "cpu" => cpu(),
-        // A child of `cpu`: sum its part of the work and print the sum for the parent.
-        [role, start, end] if role == "part" => match (start.parse(), end.parse()) {
-            (Ok(start), Ok(end)) if start <= end => {
-                println!("{}", cpu_bound_task(start..end));
-                ExitCode::SUCCESS
-            }
-            _ => usage(&format!(
-                "`part` takes two numbers START <= END, not `{start} {end}`"
-            )),
-        },
-        // The child's side. multiprocessing's spawn start method launches a fresh
-        // interpreter that imports the module and calls `worker(3)`; here the
-        // program is run again with `worker 3` and calls `worker(3)` itself.
-        [role, name] if role == "worker" => match name.parse() {
-            Ok(name) => {
-                worker(name);
-                ExitCode::SUCCESS
-            }
-            Err(_) => usage(&format!("`worker` takes a number, not `{name}`")),
-        },
-        _ => usage(&format!("unexpected argument(s): {}", args.join(" "))),
+    // The child's side. multiprocessing's spawn start method launches a fresh
+    // interpreter that imports the module and calls `worker(3)`; here the
+    // program is run again with `worker 3` and calls `worker(3)` itself.
+    if let Some(name) = lesson_kit::role_number("worker") {
+        worker(name);
+        return ExitCode::SUCCESS;
+    }
+    // A child of `cpu`: sum its part of the work and print the sum for the parent.
+    if let Some([start, end]) = lesson_kit::role_numbers("part") {
+        if start > end {
+            eprintln!("error: `part` takes START <= END, not {start} {end}");
+            return ExitCode::from(2);
+        }
+        println!("{}", cpu_bound_task(start..end));
+        return ExitCode::SUCCESS;
+    }
+    // Python's `if __name__ == "__main__":` block: only the parent starts workers.
+    match lesson_kit::start(&["cpu"]) {
+        None => start_workers(),
+        Some(_cpu) => cpu(),
     }
 }
 
@@ -81,17 +75,6 @@ fn start_workers() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
-}
-
-/// Explains a bad command line and exits with code 2.
-fn usage(problem: &str) -> ExitCode {
-    eprintln!(
-        "error: {problem}\n\
-         usage: cargo run -p lesson-multiprocessing [-- cpu]\n\
-         (the lesson starts its own children as `lesson-multiprocessing worker N`\n\
-         and `lesson-multiprocessing part START END`)"
-    );
-    ExitCode::from(2)
 }
 
 // ---- `cpu`: CPU-bound work in one process, then in one process per core ----------

@@ -5,7 +5,6 @@
 //! runs without being awaited, and that `.await` lets tasks take turns.
 
 use std::collections::HashSet;
-use std::process::ExitCode;
 use std::thread;
 
 use tokio::time::sleep;
@@ -80,12 +79,8 @@ async fn await_yields() {
     tokio::join!(biased; steps("A"), steps("B"));
 }
 
-fn main() -> ExitCode {
-    if let Some(arg) = std::env::args().nth(1) {
-        eprintln!("error: unexpected argument {arg:?}: this lesson takes no arguments");
-        eprintln!("usage: cargo run -p lesson-asyncio-concepts");
-        return ExitCode::from(2);
-    }
+fn main() {
+    lesson_kit::start(&[]);
     // `asyncio.run(main())` builds an event loop on this thread and runs one
     // coroutine to the end; a current-thread runtime is exactly that.
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -98,5 +93,4 @@ fn main() -> ExitCode {
         task().await;
         await_yields().await;
     });
-    ExitCode::SUCCESS
 }

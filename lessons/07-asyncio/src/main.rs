@@ -3,8 +3,6 @@
 //! While one task waits on its sleep, the event loop runs the others, so three
 //! 2-second waits take 2 seconds in all, not 6. No thread is started for it.
 
-use std::process::ExitCode;
-
 /// Like `async def task(name)`: calling it runs nothing yet, it only builds a future.
 async fn task(name: &str) {
     println!("Task {name} starting");
@@ -17,30 +15,20 @@ async fn task(name: &str) {
 /// event loop is too. Without `flavor = "current_thread"` tokio would start a
 /// pool of worker threads; asyncio never does that.
 #[tokio::main(flavor = "current_thread")]
-async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.as_slice() {
+async fn main() {
+    match lesson_kit::start(&["sequential"]) {
         // `await asyncio.gather(task("A"), task("B"), task("C"))`: run the three
         // futures together and wait for all of them. `biased;` polls them in
         // the order written, as gather does; by default join! rotates which one
         // goes first each time it wakes, so the finish lines could come out B, C, A.
-        [] => {
+        None => {
             tokio::join!(biased; task("A"), task("B"), task("C"));
         }
         // For contrast: awaiting one after another waits 2 + 2 + 2 seconds.
-        [mode] if mode == "sequential" => {
+        Some(_sequential) => {
             task("A").await;
             task("B").await;
             task("C").await;
         }
-        _ => {
-            eprintln!(
-                "error: unexpected argument(s): {}\n\
-                 usage: cargo run -p lesson-asyncio [-- sequential]",
-                args.join(" ")
-            );
-            return ExitCode::from(2);
-        }
     }
-    ExitCode::SUCCESS
 }

@@ -4,8 +4,11 @@
 //! blocking `cpu_bound_task` runs on a thread of tokio's blocking pool (what
 //! `asyncio.to_thread` does) or in a child process (what `run_in_executor` with
 //! a `ProcessPoolExecutor` does), and the loop awaits its result.
+//!
+//! `cargo run -p lesson-asyncio-cpu-bound` is the notes' example; `-- process`,
+//! `-- responsive` and `-- blocking` show the other routes, one function each.
 
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{Command, Stdio};
 
 /// Stands in for heavy computation: blocks its thread for `n` seconds, like `time.sleep(n)`.
 fn cpu_bound_task(n: u64) -> u64 {
@@ -13,38 +16,42 @@ fn cpu_bound_task(n: u64) -> u64 {
     n * n
 }
 
-/// How `main` runs `cpu_bound_task(2)`, chosen by the command-line argument.
-enum Mode {
-    /// `asyncio.to_thread(cpu_bound_task, 2)`: on a blocking-pool thread.
-    ToThread,
-    /// `loop.run_in_executor(ProcessPoolExecutor(), cpu_bound_task, 2)`: in a child process.
-    Process,
-    /// To a thread, with a ticker task showing the loop stays free meanwhile.
-    Responsive,
-    /// Called right on the loop's thread, with the same ticker, which never gets a turn.
-    Blocking,
+/// The notes' example: `result = await asyncio.to_thread(cpu_bound_task, 2)`, on a blocking-pool thread.
+async fn to_thread() {
+    let result = tokio::task::spawn_blocking(|| cpu_bound_task(2))
+        .await
+        .expect("cpu_bound_task panicked");
+    println!("Result: {result}");
 }
 
-/// `async def main()`: run the call, await its result, print it.
-async fn main_async(mode: Mode) {
-    let ticker = matches!(mode, Mode::Responsive | Mode::Blocking).then(|| tokio::spawn(ticker()));
-    let result = match mode {
-        Mode::ToThread | Mode::Responsive => tokio::task::spawn_blocking(|| cpu_bound_task(2))
-            .await
-            .expect("cpu_bound_task panicked"),
-        // The child's answer still arrives through a blocking read, so that read
-        // goes to the blocking pool too. Python's executor pickles the call over
-        // a pipe to a worker process; here the call is the child's arguments.
-        Mode::Process => tokio::task::spawn_blocking(|| in_child_process(2))
-            .await
-            .expect("the process route panicked"),
-        // The mistake this lesson is about: the loop's only thread sleeps here,
-        // so the ticker cannot run until the call has returned.
-        Mode::Blocking => cpu_bound_task(2),
-    };
-    if let Some(ticker) = ticker {
-        ticker.abort();
-    }
+/// `await loop.run_in_executor(ProcessPoolExecutor(), cpu_bound_task, 2)`: in a child process.
+///
+/// The child's answer still arrives through a blocking read, so that read goes
+/// to the blocking pool too. Python's executor pickles the call over a pipe to a
+/// worker process; here the call is the child's arguments.
+async fn in_a_process() {
+    let result = tokio::task::spawn_blocking(|| in_child_process(2))
+        .await
+        .expect("the process route panicked");
+    println!("Result: {result}");
+}
+
+/// The loop stays free while a blocking-pool thread runs the call: the ticker keeps ticking.
+async fn responsive() {
+    let ticking = tokio::spawn(ticker());
+    let result = tokio::task::spawn_blocking(|| cpu_bound_task(2))
+        .await
+        .expect("cpu_bound_task panicked");
+    ticking.abort();
+    println!("Result: {result}");
+}
+
+/// The mistake this lesson is about: the call runs right on the loop's only
+/// thread, so the ticker cannot run until it has returned.
+async fn blocking() {
+    let ticking = tokio::spawn(ticker());
+    let result = cpu_bound_task(2);
+    ticking.abort();
     println!("Result: {result}");
 }
 
@@ -74,39 +81,26 @@ fn in_child_process(n: u64) -> u64 {
         .unwrap_or_else(|_| panic!("the child process answered {answer:?}, not a number"))
 }
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mode = match args[..] {
-        [] => Mode::ToThread,
-        ["process"] => Mode::Process,
-        ["responsive"] => Mode::Responsive,
-        ["blocking"] => Mode::Blocking,
-        // The child side of the process route: no event loop, just the call,
-        // its result written to stdout for the parent to read.
-        ["cpu_bound_task", n] => match n.parse() {
-            Ok(n) => {
-                println!("{}", cpu_bound_task(n));
-                return ExitCode::SUCCESS;
-            }
-            Err(_) => return usage(&format!("`cpu_bound_task` takes a whole number, not `{n}`")),
-        },
-        _ => return usage(&format!("unexpected argument(s): {}", args.join(" "))),
-    };
+fn main() {
+    // The child side of the process route: no event loop, just the call, its
+    // result written to stdout for the parent to read.
+    if let Some(n) = lesson_kit::role_number("cpu_bound_task") {
+        println!("{}", cpu_bound_task(n));
+        return;
+    }
+    let mode = lesson_kit::start(&["process", "responsive", "blocking"]);
     // `asyncio.run(main())`: an event loop on this one thread, running main to the end.
+    // The runtime is built by hand because the child side above has no use for one.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
         .expect("could not start the tokio runtime");
-    runtime.block_on(main_async(mode));
-    ExitCode::SUCCESS
-}
-
-/// Explains a bad command line and exits with code 2.
-fn usage(problem: &str) -> ExitCode {
-    eprintln!(
-        "error: {problem}\n\
-         usage: cargo run -p lesson-asyncio-cpu-bound [-- process | responsive | blocking]"
-    );
-    ExitCode::from(2)
+    runtime.block_on(async {
+        match mode {
+            None => to_thread().await,
+            Some("process") => in_a_process().await,
+            Some("responsive") => responsive().await,
+            Some(_blocking) => blocking().await,
+        }
+    });
 }

@@ -1,9 +1,9 @@
 """The Python side of `cargo xtask bench`: the same measurements as the Rust drivers.
 
 The bench runs this file, never a learner:
-    python3 units.py threads|processes|asyncio N SLEEP_NS
-    python3 units.py cpu-threads|cpu-processes K WORK
-Each prints one JSON line: {"wall": seconds, "peak_alive": units alive at once}.
+    python3 workers.py threads|processes|asyncio N SLEEP_NS
+    python3 workers.py cpu-threads|cpu-processes K WORK
+Each prints one JSON line: {"wall": seconds, "peak_alive": workers alive at once}.
 """
 
 import asyncio
@@ -21,11 +21,11 @@ def report(wall, peak_alive):
 
 
 def threads(n, sleep):
-    """N threading.Thread units, each sleeping, joined in order."""
+    """N threading.Thread workers, each sleeping, joined in order."""
     lock = threading.Lock()
     alive = peak = 0
 
-    def unit():
+    def worker():
         nonlocal alive, peak
         with lock:
             alive += 1
@@ -35,17 +35,17 @@ def threads(n, sleep):
             alive -= 1
 
     started = time.perf_counter()
-    units = []
+    workers = []
     for _ in range(n):
-        t = threading.Thread(target=unit)
-        units.append(t)
+        t = threading.Thread(target=worker)
+        workers.append(t)
         t.start()
-    for t in units:
+    for t in workers:
         t.join()
     report(time.perf_counter() - started, peak)
 
 
-def process_unit(sleep, fd):
+def process_worker(sleep, fd):
     start = time.monotonic_ns()
     time.sleep(sleep)
     # One write of one short line to a file opened for appending: lines never mix.
@@ -62,32 +62,32 @@ def peak_overlap(intervals):
 
 
 def processes(n, sleep):
-    """N multiprocessing.Process units (fork, Linux's default before 3.14), joined in order."""
+    """N multiprocessing.Process workers (fork, Linux's default before 3.14), joined in order."""
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "lifetimes")
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
         started = time.perf_counter()
-        units = []
+        workers = []
         for _ in range(n):
-            p = context.Process(target=process_unit, args=(sleep, fd))
-            units.append(p)
+            p = context.Process(target=process_worker, args=(sleep, fd))
+            workers.append(p)
             p.start()
-        for p in units:
+        for p in workers:
             p.join()
         wall = time.perf_counter() - started
         os.close(fd)
         with open(path) as f:
             intervals = [tuple(map(int, line.split())) for line in f]
-    if len(intervals) != n or any(p.exitcode != 0 for p in units):
-        sys.exit(f"only {len(intervals)} of {n} unit processes finished")
+    if len(intervals) != n or any(p.exitcode != 0 for p in workers):
+        sys.exit(f"only {len(intervals)} of {n} worker processes finished")
     report(wall, peak_overlap(intervals))
 
 
 async def asyncio_main(n, sleep):
     alive = peak = 0
 
-    async def unit():
+    async def worker():
         nonlocal alive, peak
         alive += 1
         peak = max(peak, alive)
@@ -95,7 +95,7 @@ async def asyncio_main(n, sleep):
         alive -= 1
 
     started = time.perf_counter()
-    tasks = [asyncio.create_task(unit()) for _ in range(n)]
+    tasks = [asyncio.create_task(worker()) for _ in range(n)]
     await asyncio.gather(*tasks)
     report(time.perf_counter() - started, peak)
 
@@ -114,10 +114,10 @@ def split(n, parts):
 
 def cpu(k, work, make):
     started = time.perf_counter()
-    units = [make(target=cpu_bound_task, args=part) for part in split(work, k)]
-    for u in units:
+    workers = [make(target=cpu_bound_task, args=part) for part in split(work, k)]
+    for u in workers:
         u.start()
-    for u in units:
+    for u in workers:
         u.join()
     report(time.perf_counter() - started, k)
 

@@ -13,20 +13,38 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The hidden first argument that turns the bench binary into one of its own measured units.
-pub const HIDDEN_ARG: &str = "__bench-unit";
+/// The hidden first argument that turns the bench binary into one of its own measured workers.
+pub const HIDDEN_ARG: &str = "__bench-worker";
+
+/// If this process was started as one of the bench's own workers (`__bench-worker ...`), runs
+/// that worker and returns its exit code; otherwise returns `None` at once.
+pub fn child_entry() -> Option<i32> {
+    let mut args = std::env::args();
+    args.next();
+    if args.next().as_deref() != Some(HIDDEN_ARG) {
+        return None;
+    }
+    let rest: Vec<String> = args.collect();
+    Some(match child_main(&rest) {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            2
+        }
+    })
+}
 
 /// What a driver reports on its stdout, as one JSON line.
 #[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
 pub struct Outcome {
     /// Seconds from the first spawn to the last join (or for the whole CPU-bound job).
     pub wall: f64,
-    /// Units that were alive at the same instant, at most.
+    /// Workers that were alive at the same instant, at most.
     #[serde(default)]
     pub peak_alive: u64,
 }
 
-/// Units alive now and at most, counted by the units themselves.
+/// Workers alive now and at most, counted by the workers themselves.
 static ALIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
@@ -39,12 +57,12 @@ fn leave() {
     ALIVE.fetch_sub(1, Ordering::Relaxed);
 }
 
-/// Handles `__bench-unit ...` (see [`crate::child_entry`]); errors are printed by the caller.
+/// Handles `__bench-worker ...` (see [`child_entry`]); errors are printed by the caller.
 pub fn child_main(args: &[String]) -> Result<()> {
     match args {
         [role, sleep_ns] if role == "child" => sleep_child(parse(sleep_ns, "sleep")?),
         [role, rest @ ..] if role == "messages" => crate::messages::child_main(rest),
-        [role, kind, n, sleep_ns] if role == "units" => {
+        [role, kind, n, sleep_ns] if role == "workers" => {
             let (n, sleep) = (
                 parse(n, "N")?,
                 Duration::from_nanos(parse(sleep_ns, "sleep")?),
@@ -53,7 +71,7 @@ pub fn child_main(args: &[String]) -> Result<()> {
                 "threads" => threads(n, sleep),
                 "processes" => processes(n, sleep)?,
                 "tasks" => tasks(n, sleep)?,
-                _ => bail!("unknown unit kind {kind:?}: expected threads, processes or tasks"),
+                _ => bail!("unknown worker kind {kind:?}: expected threads, processes or tasks"),
             };
             report(&outcome)
         }
@@ -98,7 +116,7 @@ fn monotonic_ns() -> u64 {
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
 
-/// One process unit: sleep, then write when it was alive as one line (one `write`, so lines
+/// One process worker: sleep, then write when it was alive as one line (one `write`, so lines
 /// from many processes appending to one file never mix).
 fn sleep_child(sleep_ns: u64) -> Result<()> {
     let start = monotonic_ns();
@@ -107,7 +125,7 @@ fn sleep_child(sleep_ns: u64) -> Result<()> {
     std::io::stdout()
         .lock()
         .write_all(line.as_bytes())
-        .context("cannot record the unit's lifetime")
+        .context("cannot record the worker's lifetime")
 }
 
 /// N std threads, each sleeping, joined in order.
@@ -123,7 +141,7 @@ fn threads(n: u64, sleep: Duration) -> Outcome {
         })
         .collect();
     for handle in handles {
-        handle.join().expect("a unit thread panicked");
+        handle.join().expect("a worker thread panicked");
     }
     Outcome {
         wall: started.elapsed().as_secs_f64(),
@@ -150,13 +168,13 @@ fn processes(n: u64, sleep: Duration) -> Result<Outcome> {
             .stdin(Stdio::null())
             .stdout(file.try_clone()?)
             .spawn()
-            .context("cannot start a unit process")?;
+            .context("cannot start a worker process")?;
         children.push(child);
     }
     for mut child in children {
         let status = child.wait()?;
         if !status.success() {
-            bail!("a unit process failed: {status}");
+            bail!("a worker process failed: {status}");
         }
     }
     let wall = started.elapsed().as_secs_f64();
@@ -169,7 +187,7 @@ fn processes(n: u64, sleep: Duration) -> Result<Outcome> {
         .collect();
     if intervals.len() as u64 != n {
         bail!(
-            "{} of {n} unit processes recorded their lifetime",
+            "{} of {n} worker processes recorded their lifetime",
             intervals.len()
         );
     }
@@ -197,7 +215,7 @@ fn tasks(n: u64, sleep: Duration) -> Result<Outcome> {
             })
             .collect();
         for handle in handles {
-            handle.await.expect("a unit task panicked");
+            handle.await.expect("a worker task panicked");
         }
         started.elapsed().as_secs_f64()
     });

@@ -1,21 +1,22 @@
-//! Draws the cost of one unit of concurrency against N, on log scales, one line per kind.
+//! Draws the cost of one worker (thread, process or task) against N, on log scales, one line per kind.
 //!
 //! plotters draws it, with only its SVG backend: an SVG needs no fonts or image codecs at
 //! build time, diffs as text, and GitHub shows it inline in the report.
 
+use crate::rows::Family;
 use crate::stats::{fmt_count, fmt_secs};
 use anyhow::{Result, anyhow};
 use plotters::prelude::*;
 use std::path::Path;
 
-/// One kind of unit: its label and its (N, seconds per unit beyond the sleep) points.
+/// One kind of worker: its label and its (N, seconds per worker beyond the sleep) points.
 #[derive(Clone, Debug)]
 pub struct Line {
     pub label: String,
     /// Python lines are dashed, in the colour of the Rust kind they compare with.
     pub python: bool,
-    /// 0 = threads, 1 = processes, 2 = tasks: picks the colour.
-    pub family: usize,
+    /// Picks the colour.
+    pub family: Family,
     pub points: Vec<(f64, f64)>,
 }
 
@@ -51,8 +52,8 @@ pub fn draw(path: &Path, title: &str, lines: &[Line]) -> Result<()> {
         .map_err(plot_error)?;
     chart
         .configure_mesh()
-        .x_desc("N, units started (log scale)")
-        .y_desc("time per unit beyond the sleep (log scale)")
+        .x_desc("N, workers started (log scale)")
+        .y_desc("time per worker beyond the sleep (log scale)")
         .x_label_formatter(&|x| fmt_count(x.round() as u64))
         .y_label_formatter(&|y| fmt_secs(*y))
         .label_style(("sans-serif", 14))
@@ -60,7 +61,11 @@ pub fn draw(path: &Path, title: &str, lines: &[Line]) -> Result<()> {
         .map_err(plot_error)?;
 
     for line in lines {
-        let colour = COLOURS[line.family % COLOURS.len()];
+        let colour = match line.family {
+            Family::Threads => COLOURS[0],
+            Family::Processes => COLOURS[1],
+            Family::Tasks => COLOURS[2],
+        };
         let style = colour.stroke_width(2);
         let dashed = line.python;
         let kept: Vec<(f64, f64)> = line
