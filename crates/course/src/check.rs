@@ -108,7 +108,7 @@ pub fn check_case(program: &Program, case: &Case, trust: Trust) -> CaseResult {
 /// The case passes only if every run passes. A timeout, a wrong exit code or a crash is
 /// never run again: it would cost the same time again and say nothing new.
 pub fn check_case_runs(program: &Program, case: &Case, trust: Trust, runs: usize) -> CaseResult {
-    ahead_of_other_work();
+    let _ahead = AheadOfOtherWork::new();
     let options = options(program, case, trust);
     let mut first = checked(case, run(&options));
     if first.passed() || runs <= 1 || !worth_rerunning(&first) {
@@ -124,16 +124,41 @@ pub fn check_case_runs(program: &Program, case: &Case, trust: Trust, runs: usize
 }
 
 /// Puts this thread, and so the program it starts (which inherits the priority), ahead of
-/// other work on the machine, where the OS allows it (root, or CAP_SYS_NICE).
+/// other work on the machine while the guard lives, where the OS allows it (root, or
+/// CAP_SYS_NICE); dropping the guard puts the thread back, so a build started from it later
+/// (watch rebuilds on save) does not jump the queue.
 ///
 /// Lines are timestamped when the runner reads them: on a machine busy with other work
 /// (a shared CI runner, a build) a runner or a program left waiting for a core for 100 ms
 /// turns a 200 ms sleep at LESSON_TIME_SCALE=0.1 into a failed timing rule. Where the
 /// priority cannot be raised, nothing changes.
-fn ahead_of_other_work() {
-    // SAFETY: setpriority on the calling thread (a Linux thread has its own nice value).
-    unsafe {
-        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, -10);
+struct AheadOfOtherWork {
+    before: libc::c_int,
+}
+
+impl AheadOfOtherWork {
+    fn new() -> AheadOfOtherWork {
+        // SAFETY: getpriority and setpriority on the calling thread (a Linux thread has its
+        // own nice value); a failure leaves the priority as it was.
+        unsafe {
+            let tid = libc::gettid() as libc::id_t;
+            let before = libc::getpriority(libc::PRIO_PROCESS, tid);
+            libc::setpriority(libc::PRIO_PROCESS, tid, -10);
+            AheadOfOtherWork { before }
+        }
+    }
+}
+
+impl Drop for AheadOfOtherWork {
+    fn drop(&mut self) {
+        // SAFETY: as above.
+        unsafe {
+            libc::setpriority(
+                libc::PRIO_PROCESS,
+                libc::gettid() as libc::id_t,
+                self.before,
+            );
+        }
     }
 }
 
