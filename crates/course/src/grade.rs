@@ -254,6 +254,8 @@ impl Grader<'_> {
             .and_then(|w| w.as_table_mut())
             .context("the grader's Cargo.toml has no [workspace]")?;
         workspace.insert("members".into(), toml::Value::Array(members));
+        // The grader's default members name folders the stage does not have.
+        workspace.remove("default-members");
         std::fs::write(stage.join("Cargo.toml"), manifest.to_string())?;
         let lock = self.root.join("Cargo.lock");
         if lock.is_file() {
