@@ -153,8 +153,8 @@ fn builder_and_scope(sleeps: Sleeps) -> String {
 fn processes_through_env(s: Submission) -> Submission {
     s.edit(
         "lessons/05-multiprocessing/src/main.rs",
-        "        [] => start_workers(),",
-        "        [] if std::env::var(\"WORKER_NAME\").is_ok() => {\n            worker(std::env::var(\"WORKER_NAME\").unwrap().parse().unwrap());\n            ExitCode::SUCCESS\n        }\n        [] => start_workers(),",
+        "    if let Some(name) = lesson_kit::role_number(\"worker\") {",
+        "    if let Ok(name) = std::env::var(\"WORKER_NAME\") {\n        worker(name.parse().unwrap());\n        return ExitCode::SUCCESS;\n    }\n    if let Some(name) = lesson_kit::role_number(\"worker\") {",
     )
     .edit(
         "lessons/05-multiprocessing/src/main.rs",

@@ -292,14 +292,20 @@ impl Grader<'_> {
                 (p.name.as_str(), manifest)
             })
             .collect();
-        let missing = dependencies.missing(&units);
+        let missing = if dependencies.intact(private) {
+            dependencies.missing(&units)
+        } else {
+            units.iter().map(|(name, _)| *name).collect()
+        };
         if missing.is_empty() {
             return Ok(dependencies);
         }
-        // Whatever an earlier build left is undone first, then the grader's own lessons,
-        // built the way a submission's are, compile exactly the dependency artifacts the
-        // submissions will link against.
-        dependencies.restore(private)?;
+        // Whatever an earlier build left is undone first (when the record still describes
+        // this target dir), then the grader's own lessons, built the way a submission's are,
+        // compile exactly the dependency artifacts the submissions will link against.
+        if dependencies.intact(private) {
+            dependencies.restore(private)?;
+        }
         stage::fetch(self.root)?;
         self.stage(self.root, &private.stage())?;
         for package in missing {

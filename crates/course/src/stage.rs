@@ -451,12 +451,30 @@ impl Dependencies {
             if hash_file(path).ok() != Some(*hash) {
                 let name = path.file_name().expect("a file in deps/");
                 let _ = std::fs::remove_file(path);
-                std::fs::copy(backup.join(name), path)
-                    .with_context(|| format!("cannot restore {}", path.display()))?;
+                // A backup that is gone (its folder cleaned by hand or by the system's tmp
+                // reaper) cannot be copied back; with the changed file removed, cargo builds
+                // the dependency again from the registry's sources, which is just as safe.
+                if backup.join(name).exists() {
+                    std::fs::copy(backup.join(name), path)
+                        .with_context(|| format!("cannot restore {}", path.display()))?;
+                }
                 restored.push(path.clone());
             }
         }
         Ok(restored)
+    }
+
+    /// Whether every recorded dependency is still in the target dir and has its backup. If
+    /// not (the target dir was emptied or made anew at the same path, the backup cleaned
+    /// away), the grader must build and record them again before the record protects anyone.
+    pub fn intact(&self, private: &Private) -> bool {
+        let backup = Self::backup(private);
+        self.files.keys().all(|path| {
+            path.is_file()
+                && path
+                    .file_name()
+                    .is_some_and(|name| backup.join(name).exists())
+        })
     }
 
     pub fn len(&self) -> usize {
