@@ -1,11 +1,12 @@
-//! The rules a `[[case.expect]]` table can hold: one file per rule, listed once in [`rules!`].
+//! The rules a `[[case.expect]]` table can hold: one file per rule, found by the build script.
 //!
 //! Each rule's file holds everything about it: the serde form of its table, its
 //! validation against the case's line kinds, its judgement with the explanation
 //! (expected against got), its class (timing or deterministic), its documentation
-//! row and its unit tests. The list at the bottom of this file is the only other
-//! place a rule is named; from it come the raw table serde reads, the names the
-//! "has no rule" error lists, and the rules table of `docs/expectations.md`.
+//! row and its unit tests. The file's name is the rule's key in `expect.toml`. The
+//! engine's build script lists this folder into the [`rules!`] registry, so no other
+//! place names a rule; from it come the raw table serde reads, the names the "has no
+//! rule" error lists, and the rules table of `docs/expectations.md`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -259,7 +260,6 @@ pub struct Entry {
 /// and `CLASS`.
 macro_rules! rules {
     ($($key:ident => $module:ident),* $(,)?) => {
-        $(pub mod $module;)*
 
         /// A `[[case.expect]]` table as serde reads it: a hint and one rule.
         #[derive(Deserialize)]
@@ -308,27 +308,9 @@ macro_rules! rules {
     };
 }
 
-rules! {
-    only => only,
-    first => first,
-    last => last,
-    order => order,
-    sorted => sorted,
-    overlap => overlap,
-    span => span,
-    gap => gap,
-    elapsed => elapsed,
-    same_keys => same_keys,
-    threads => threads,
-    processes => processes,
-    threads_at_once => threads_at_once,
-    parallel => parallel,
-    own_processes => own_processes,
-    writers => writers,
-    children => children,
-    equal => equal,
-    parallel_children => parallel_children,
-}
+// The module of every file in this folder and the registry over them, written by the
+// engine's build script (build.rs): adding a rule is adding its file.
+include!(concat!(env!("OUT_DIR"), "/rules.rs"));
 
 /// The name of every rule, in the registry's order.
 pub fn names() -> Vec<&'static str> {
