@@ -31,7 +31,7 @@ fn main() {
     }
     out += "rules! {\n";
     for name in &names {
-        out += &format!("    {name} => {name},\n");
+        out += &format!("    {name},\n");
     }
     out += "}\n";
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));

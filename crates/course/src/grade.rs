@@ -292,7 +292,9 @@ impl Grader<'_> {
                 (p.name.as_str(), manifest)
             })
             .collect();
-        let missing = if dependencies.intact(private) {
+        // Whether the record still describes this target dir, looked at once.
+        let intact = dependencies.intact(private);
+        let missing = if intact {
             dependencies.missing(&units)
         } else {
             units.iter().map(|(name, _)| *name).collect()
@@ -303,7 +305,7 @@ impl Grader<'_> {
         // Whatever an earlier build left is undone first (when the record still describes
         // this target dir), then the grader's own lessons, built the way a submission's are,
         // compile exactly the dependency artifacts the submissions will link against.
-        if dependencies.intact(private) {
+        if intact {
             dependencies.restore(private)?;
         }
         stage::fetch(self.root)?;

@@ -259,29 +259,29 @@ pub struct Entry {
 /// `compile(&Spec, &Known) -> Result<impl Rule, String>`, and the consts `SYNTAX`, `DOC`
 /// and `CLASS`.
 macro_rules! rules {
-    ($($key:ident => $module:ident),* $(,)?) => {
-
+    // A rule's key in `expect.toml` is the name of its module (its file).
+    ($($rule:ident),* $(,)?) => {
         /// A `[[case.expect]]` table as serde reads it: a hint and one rule.
         #[derive(Deserialize)]
         #[serde(deny_unknown_fields)]
         pub(crate) struct RawRule {
             pub hint: Option<String>,
-            $($key: Option<$module::Spec>,)*
+            $($rule: Option<$rule::Spec>,)*
         }
 
         /// Every rule, in the order the docs list them.
         pub const ALL: &[Entry] = &[$(Entry {
-            name: stringify!($key),
-            syntax: $module::SYNTAX,
-            doc: $module::DOC,
-            class: $module::CLASS,
+            name: stringify!($rule),
+            syntax: $rule::SYNTAX,
+            doc: $rule::DOC,
+            class: $rule::CLASS,
         }),*];
 
         impl RawRule {
             /// The rule this table holds, validated against the case's line kinds.
             pub(crate) fn compile(&self, kinds: &[Kind]) -> Result<Compiled, String> {
                 let mut found: Vec<&'static str> = Vec::new();
-                $(if self.$key.is_some() { found.push(stringify!($key)); })*
+                $(if self.$rule.is_some() { found.push(stringify!($rule)); })*
                 match found.len() {
                     1 => {}
                     0 => return Err(format!(
@@ -293,12 +293,12 @@ macro_rules! rules {
                         found.join(", ")
                     )),
                 }
-                $(if let Some(spec) = &self.$key {
-                    let known = Known { rule: stringify!($key), kinds };
-                    let rule = $module::compile(spec, &known)?;
+                $(if let Some(spec) = &self.$rule {
+                    let known = Known { rule: stringify!($rule), kinds };
+                    let rule = $rule::compile(spec, &known)?;
                     return Ok(Compiled {
-                        name: stringify!($key),
-                        class: $module::CLASS,
+                        name: stringify!($rule),
+                        class: $rule::CLASS,
                         rule: Arc::new(rule),
                     });
                 })*
