@@ -48,7 +48,7 @@ pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
     static BINS: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
     BINS.get_or_init(|| {
         let mut packages: Vec<&str> = packages().iter().map(|u| u.name.as_str()).collect();
-        packages.extend(["xtask", "bench"]);
+        packages.extend(["xtask", "bench", "grader"]);
         let build = workspace::build(&root(), &packages, None).expect("cargo build");
         assert!(
             build.errors.is_empty(),

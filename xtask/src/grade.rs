@@ -1,182 +1,106 @@
-//! `cargo xtask grade`: grade one student's copy, or a folder of them, against this checkout's specs.
+//! `cargo xtask grade`: builds the grader (`crates/grader`) beside xtask and hands the command to it.
+//!
+//! Grading is the instructor's, not the learner's: staging submissions, the sandbox
+//! launcher with Landlock, and the Gradescope, JUnit and GitHub Classroom reports are
+//! compiled only when grading is asked for, never for `cargo xtask list` or `watch`
+//! (the README's "Development" figures say what that saves), as `cargo xtask bench`
+//! builds the bench. The grader replaces this process (`exec`), so its exit code, its
+//! output and Ctrl-C are its own, exactly as when grading lived in xtask.
 
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use std::time::Instant;
+use std::process::{Command, ExitCode};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
-use course::grade::{Grade, Grader};
-use course::{report, workspace};
 
-use crate::ui;
+use crate::interrupt;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Lessons or exercises to grade (package, folder or number); all lessons when none.
-    lessons: Vec<String>,
-    /// The student's copy of the course (default: this checkout).
-    #[arg(long, value_name = "DIR", conflicts_with = "submissions")]
-    submission: Option<PathBuf>,
-    /// A folder holding one folder per student's copy; each is graded in turn.
-    #[arg(long, value_name = "DIR")]
-    submissions: Option<PathBuf>,
-    /// Write Gradescope's results.json here (a folder of <student>.json with --submissions).
-    #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
-    /// Write JUnit XML here (a folder of <student>.xml with --submissions).
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
-    /// Write GitHub Classroom's runner result (base64 JSON for a step output) here
-    /// (a folder of <student>.b64 with --submissions).
-    #[arg(long, value_name = "FILE")]
-    classroom: Option<PathBuf>,
-    /// Also grade every exercise (with LESSON names: those and every exercise).
-    #[arg(long)]
-    exercises: bool,
-    /// Where submissions are built; shared so dependencies compile once (default: a private folder under $TMPDIR).
-    #[arg(long, value_name = "DIR")]
-    target_dir: Option<PathBuf>,
+    /// The grader's own options (`cargo xtask grade --help` lists them): LESSONS, --submission DIR,
+    /// --submissions DIR, --json FILE, --junit FILE, --classroom FILE, --exercises, --target-dir DIR.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    options: Vec<OsString>,
 }
 
-pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
-    let packages = workspace::packages(root)?;
-    let mut chosen = workspace::select(&packages, &args.lessons)?;
-    if args.exercises {
-        chosen.extend(packages.iter().filter(|u| !u.is_lesson()));
+pub fn main(args: Args, root: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let grader = build()?;
+    let mut command = Command::new(&grader);
+    if let Some(root) = root {
+        command.arg("--root").arg(root);
     }
-    let grader = Grader {
-        root,
-        packages: chosen,
-        target_dir: match args.target_dir.clone() {
-            Some(dir) => dir,
-            None => course::stage::default_target_dir(root)?,
-        },
+    command.args(&args.options);
+    // Only returns if the grader could not be started.
+    let error = command.exec();
+    Err(error).with_context(|| format!("cannot start the grader {}", grader.display()))
+}
+
+/// `xtask __sandbox POLICY PROGRAM ARGS…`: the sandbox launcher is the grader's
+/// (`grader __sandbox`, which the grader registers); this hands the same command to the
+/// grader built beside xtask, so either name runs it. Never returns.
+pub fn sandbox(args: &[OsString]) -> ! {
+    let grader = std::env::current_exe().map(|me| me.with_file_name("grader"));
+    let error = match &grader {
+        Ok(grader) => Command::new(grader).args(args).exec(),
+        Err(e) => std::io::Error::new(e.kind(), e.to_string()),
     };
-    for report in [&args.json, &args.junit, &args.classroom]
-        .into_iter()
-        .flatten()
-    {
-        course::stage::check_report_path(report, &grader.target_dir)?;
-    }
-    let specs = grader.specs()?;
-    match &args.submissions {
-        None => {
-            let submission = args.submission.clone().unwrap_or_else(|| root.to_owned());
-            let grade = grader.grade(&submission, &specs)?;
-            print_grade(&grade);
-            write_reports(
-                &grade,
-                args.json.as_deref(),
-                args.junit.as_deref(),
-                args.classroom.as_deref(),
-            )?;
-        }
-        Some(folder) => grade_class(&grader, &specs, folder, &args)?,
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn grade_class(
-    grader: &Grader,
-    specs: &[course::Spec],
-    folder: &Path,
-    args: &Args,
-) -> anyhow::Result<()> {
-    let mut students: Vec<PathBuf> = std::fs::read_dir(folder)
-        .with_context(|| {
-            format!(
-                "--submissions {}: cannot read that folder",
-                folder.display()
-            )
-        })?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_dir())
-        .collect();
-    students.sort();
-    if students.is_empty() {
-        bail!(
-            "--submissions {}: no student folders inside; put one copy of the course per folder",
-            folder.display()
-        );
-    }
-    let mut rows = Vec::new();
-    for student in &students {
-        let name = student
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        println!("━━ {name} ━━");
-        let started = Instant::now();
-        let grade = grader.grade(student, specs)?;
-        print_grade(&grade);
-        let json = args.json.as_ref().map(|d| d.join(format!("{name}.json")));
-        let junit = args.junit.as_ref().map(|d| d.join(format!("{name}.xml")));
-        let classroom = args
-            .classroom
-            .as_ref()
-            .map(|d| d.join(format!("{name}.b64")));
-        write_reports(
-            &grade,
-            json.as_deref(),
-            junit.as_deref(),
-            classroom.as_deref(),
-        )?;
-        rows.push((name, grade, started.elapsed()));
-    }
-    println!("━━ class ━━");
-    println!(
-        "{:<24} {:>9} {:>9} {:>9} {:>9}",
-        "submission", "points", "build", "run", "total"
+    eprintln!(
+        "__sandbox: cannot start the grader beside xtask ({error}); build it with `cargo build -p grader`"
     );
-    for (name, grade, took) in &rows {
-        println!(
-            "{name:<24} {:>9} {:>9} {:>9} {:>9}",
-            format!(
-                "{}/{}",
-                report::fmt_points(grade.score()),
-                report::fmt_points(grade.max_score())
-            ),
-            ui::seconds(grade.build_time),
-            ui::seconds(grade.run_time),
-            ui::seconds(*took)
+    std::process::exit(2)
+}
+
+/// Builds the grader of the checkout xtask was built from, into the target dir xtask
+/// itself sits in (so the two share compiled dependencies), and returns its path.
+///
+/// The grader is part of the tooling, like xtask, so it comes from xtask's own checkout
+/// even when `--root` names another course: a copy of the course never builds tooling of
+/// its own.
+fn build() -> anyhow::Result<PathBuf> {
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .context("xtask's manifest has no parent folder")?;
+    if !tools.join("crates/grader/Cargo.toml").is_file() {
+        bail!(
+            "the grader's sources are not at {}/crates/grader any more (was the checkout moved?); \
+             run `cargo xtask grade` from the course checkout so xtask is rebuilt there",
+            tools.display()
         );
     }
-    Ok(())
+    let (done, waited) = mpsc::channel::<()>();
+    // Up to date, the build takes a moment; the first one compiles the grader and says so.
+    let note = std::thread::spawn(move || {
+        if waited.recv_timeout(Duration::from_secs(2)).is_err() {
+            eprintln!("building the grader (crates/grader), once after each change to it…");
+        }
+    });
+    let built = course::workspace::build(tools, &["grader"], own_target_dir().as_deref());
+    let _ = done.send(());
+    let _ = note.join();
+    interrupt::checkpoint();
+    let built = built?;
+    if !built.errors.is_empty() {
+        let errors: Vec<&str> = built.errors.values().map(String::as_str).collect();
+        bail!("the grader does not compile:\n{}", errors.join("\n"));
+    }
+    built
+        .binaries
+        .get("grader")
+        .cloned()
+        .context("cargo built no grader binary")
 }
 
-fn print_grade(grade: &Grade) {
-    // Everything below quotes student output, so it is fenced against GitHub Actions' `::` commands.
-    let mut text = report::table(grade);
-    for test in grade.tests.iter().filter(|t| !t.passed && !t.hidden) {
-        text.push_str(&format!(
-            "\n── {} ──\n{}\n",
-            test.name,
-            report::cap(&test.output, 4096)
-        ));
-    }
-    print!("{}", report::fence_for_ci(&text));
-    println!("{}", course::sandbox::summary(&grade.protections));
-}
-
-fn write_reports(
-    grade: &Grade,
-    json: Option<&Path>,
-    junit: Option<&Path>,
-    classroom: Option<&Path>,
-) -> anyhow::Result<()> {
-    if let Some(path) = classroom {
-        report::write_atomically(path, course::classroom::payload(grade).as_bytes())?;
-        eprintln!("wrote {}", path.display());
-    }
-    if let Some(path) = json {
-        let text = serde_json::to_string_pretty(&report::gradescope_json(grade))?;
-        report::write_atomically(path, text.as_bytes())?;
-        eprintln!("wrote {}", path.display());
-    }
-    if let Some(path) = junit {
-        report::write_atomically(path, report::junit(grade)?.as_bytes())?;
-        eprintln!("wrote {}", path.display());
-    }
-    Ok(())
+/// The target dir xtask was built in (`…/target/debug/xtask` → `…/target`, which cargo
+/// marks with a CACHEDIR.TAG); `None` elsewhere, and cargo then picks the usual one.
+fn own_target_dir() -> Option<PathBuf> {
+    let me = std::env::current_exe().ok()?;
+    let dir = me.parent()?.parent()?;
+    dir.join("CACHEDIR.TAG").is_file().then(|| dir.to_owned())
 }

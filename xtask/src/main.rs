@@ -45,6 +45,7 @@ enum Command {
     /// Run lessons time-scaled and check each against its expect.toml.
     Check(check::Args),
     /// Grade students' copies against this checkout's specs, with Gradescope and JUnit reports.
+    #[command(disable_help_flag = true)]
     Grade(grade::Args),
     /// Measure the notes' claims: the cost of a thread, a process and a task, Rust beside Python.
     Bench(bench::Args),
@@ -63,27 +64,29 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    // The grader re-executes this binary as the sandbox launcher of student code; it
-    // must stay single-threaded, so it is dispatched before anything else runs.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == "__sandbox") {
-        std::process::exit(course::sandbox::launcher::main(&args[2..]));
-    }
-    if let Ok(me) = std::env::current_exe() {
-        course::sandbox::set_launcher(me, vec!["__sandbox".into()]);
+        grade::sandbox(&args[1..]);
     }
     let cli = Cli::parse();
     if let Err(error) = interrupt::install() {
         eprintln!("warning: Ctrl-C will not stop what runs cleanly: {error}");
     }
-    let result = ui::root(cli.root).and_then(|root| {
-        // The exercises' working copies are the learner's, untracked; every command but the
-        // ones that never read them first brings them in step with the course.
-        if !matches!(cli.command, Command::Ci | Command::Bench(_)) {
-            progress::sync_exercises(&root)?;
-        }
-        dispatch(cli.command, &root)
-    });
+    let result = match cli.command {
+        // The grader finds the course itself (it may be run on its own), so it is handed
+        // `--root` as given.
+        Command::Grade(args) => grade::main(args, cli.root.as_deref()),
+        command => course::workspace::course_root(cli.root).and_then(|root| {
+            // The exercises' working copies are the learner's, untracked; every command but
+            // the ones that never read them first brings them in step with the course.
+            if !matches!(command, Command::Ci | Command::Bench(_)) {
+                course::exercise::sync_all(&root, &course::workspace::packages(&root)?, |note| {
+                    eprintln!("{note}")
+                })?;
+            }
+            dispatch(command, &root)
+        }),
+    };
     match result {
         Ok(code) => code,
         Err(error) => {
@@ -98,7 +101,7 @@ fn dispatch(command: Command, root: &std::path::Path) -> anyhow::Result<ExitCode
         Command::List(args) => list::main(args, root),
         Command::Run(args) => run::main(args, root),
         Command::Check(args) => check::main(args, root),
-        Command::Grade(args) => grade::main(args, root),
+        Command::Grade(args) => grade::main(args, Some(root)),
         Command::Bench(args) => bench::main(args, root),
         Command::Ci => ci::main(root),
         Command::Test(args) => test::main(args, root),

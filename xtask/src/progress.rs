@@ -133,30 +133,6 @@ pub fn bar(done: usize, total: usize, width: usize) -> String {
     format!("[{}{}]", "#".repeat(filled), "-".repeat(width - filled))
 }
 
-/// Brings every exercise's working copy in step with the course before any command runs:
-/// writes missing ones (a fresh clone has none), follows a course update where the learner
-/// has not edited, and says where an update was held back to keep the learner's work.
-pub fn sync_exercises(root: &Path) -> anyhow::Result<()> {
-    let packages = workspace::packages(root)?;
-    for package in exercise::exercises(&packages) {
-        match exercise::sync(package)? {
-            exercise::Synced::Current | exercise::Synced::Created => {}
-            exercise::Synced::Updated => eprintln!(
-                "note: {} has a new starting point from a course update (you had not edited it)",
-                relative(root, &exercise::main_path(package))
-            ),
-            exercise::Synced::Changed => eprintln!(
-                "note: a course update changed the starting point of {}; your work in {} is kept. \
-                 `cargo xtask reset {}` takes the new one (your work goes to a backup first)",
-                package.name,
-                relative(root, &exercise::main_path(package)),
-                package.name
-            ),
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::bar;

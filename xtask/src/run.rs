@@ -8,7 +8,7 @@ use std::time::Duration;
 use course::check::Program;
 use course::runner::{self, Run};
 use course::timeline::{self, Picture};
-use course::{Case, Package, Spec, report, workspace};
+use course::{Case, Package, Spec, workspace};
 
 use crate::{interrupt, ui};
 
@@ -114,7 +114,7 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     }
     if let Some(path) = &args.svg {
         let text = timeline::svg(&pictures, svg_end, args.scale);
-        report::write_atomically(path, text.as_bytes())?;
+        course::files::write_atomically(path, text.as_bytes())?;
         println!("wrote the timeline to {}", path.display());
     }
     Ok(ExitCode::SUCCESS)

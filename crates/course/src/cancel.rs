@@ -1,11 +1,11 @@
 //! Cancelling runs and builds on Ctrl-C, and exiting only once nothing started is left running.
 //!
 //! Lessons run in process groups of their own (so a grade can kill everything they
-//! started), which also means the terminal's Ctrl-C never reaches them. xtask turns
-//! Ctrl-C (SIGINT, or the key in watch's raw mode) into [`Cancel::request`]: every
-//! run and build polls its token, kills its whole process group and returns, and
-//! [`exit_when_idle`] ends the process once the last of them has. A new run asked
-//! for after the request never starts.
+//! started), which also means the terminal's Ctrl-C never reaches them. xtask and the
+//! grader turn Ctrl-C (SIGINT, or the key in watch's raw mode) into [`Cancel::request`]
+//! ([`stop_on_signals`], [`stop`]): every run and build polls its token, kills its whole
+//! process group and returns, and [`exit_when_idle`] ends the process once the last of
+//! them has. A new run asked for after the request never starts.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
@@ -85,6 +85,29 @@ pub fn exit_when_idle(code: i32, before_exit: impl FnOnce()) -> ! {
     }
     before_exit();
     std::process::exit(code)
+}
+
+/// Starts the thread that turns SIGINT, SIGTERM and SIGHUP (the terminal closing) into
+/// [`stop`] with 128 + the signal, as a shell reports it.
+pub fn stop_on_signals(before_exit: fn()) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            stop(128 + signal, before_exit);
+        }
+    });
+    Ok(())
+}
+
+/// Cancels every run and build, waits until each has killed its process group, calls
+/// `before_exit` (e.g. to put the terminal back), says so and exits with `code`.
+pub fn stop(code: i32, before_exit: fn()) -> ! {
+    Cancel::process().request();
+    exit_when_idle(code, || {
+        before_exit();
+        eprintln!("interrupted: stopped, and killed everything it had started");
+    })
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{CaseResult, Program, Trust, check_case};
-use crate::report::write_atomically;
+use crate::files::write_atomically;
 use crate::spec::Spec;
 use crate::workspace::{self, Package};
 
@@ -284,6 +284,33 @@ pub enum Synced {
     /// A course update changed the starting point, but the learner has edited the exercise:
     /// the work is kept, and `cargo xtask reset` would take the new starting point.
     Changed,
+}
+
+/// Brings every exercise's working copy in step with the course ([`sync`] each), before
+/// any command reads them: writes missing ones (a fresh clone has none), follows a course
+/// update where the learner has not edited, and tells `say` what the learner should know
+/// (a new starting point, or one held back to keep their work), paths relative to `root`.
+pub fn sync_all(
+    root: &Path,
+    packages: &[Package],
+    mut say: impl FnMut(&str),
+) -> anyhow::Result<()> {
+    for package in exercises(packages) {
+        let main = main_path(package);
+        let main = main.strip_prefix(root).unwrap_or(&main).display();
+        match sync(package)? {
+            Synced::Current | Synced::Created => {}
+            Synced::Updated => say(&format!(
+                "note: {main} has a new starting point from a course update (you had not edited it)"
+            )),
+            Synced::Changed => say(&format!(
+                "note: a course update changed the starting point of {}; your work in {main} is kept. \
+                 `cargo xtask reset {}` takes the new one (your work goes to a backup first)",
+                package.name, package.name
+            )),
+        }
+    }
+    Ok(())
 }
 
 /// Brings a working copy in step with the course: writes a missing one, and after a course

@@ -6,8 +6,6 @@
 //! starting with `::` cannot drive the CI that shows it.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::Path;
 
 use anyhow::Context;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
@@ -208,22 +206,6 @@ pub fn fmt_points(x: f64) -> String {
     }
 }
 
-/// Writes `contents` to `path` whole or not at all: a temp file beside it, then a rename.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot write a report in {}", dir.display()))?;
-    file.write_all(contents)?;
-    file.as_file().sync_all()?;
-    file.persist(path)
-        .with_context(|| format!("cannot move the report into place at {}", path.display()))?;
-    Ok(())
-}
-
 /// Fences untrusted text for a GitHub Actions log, as GitHub Classroom's grader does:
 /// between `::stop-commands::TOKEN` and `::TOKEN::` no line is taken as a workflow command.
 pub fn fence_for_ci(text: &str) -> String {
@@ -378,19 +360,5 @@ mod tests {
         let token = lines[0].strip_prefix("::stop-commands::").unwrap();
         assert_eq!(lines[1], "::error::pwned");
         assert_eq!(lines[2], format!("::{token}::"));
-    }
-
-    #[test]
-    fn reports_are_written_whole_and_replace_the_old_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("sub/results.json");
-        write_atomically(&path, b"old").unwrap();
-        write_atomically(&path, b"new").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"new");
-        assert_eq!(
-            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
-            1,
-            "no temp file left"
-        );
     }
 }

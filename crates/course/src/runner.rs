@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use crate::cancel::{self, Cancel};
 use crate::procfs::{self, Stat as ProcStat, all_stats as read_all_stats};
-use crate::sandbox::{self, launcher::Report};
+use crate::sandbox::{self, Report};
 use crate::spec::Limits;
 
 /// What to run and under which limits.

@@ -3,16 +3,21 @@
 //! Untrusted code is never started straight from the grader, which is multithreaded
 //! (concurrent cases, pipe readers): setting up Landlock allocates, and allocating
 //! between `fork` and `exec` of a multithreaded process is unsafe. Instead the grader
-//! starts a small single-threaded launcher (`xtask __sandbox POLICY PROGRAM ARGS…`,
-//! see [`launcher`]) that becomes a child subreaper, forks, confines the child
+//! starts a small single-threaded launcher (`grader __sandbox POLICY PROGRAM ARGS…`,
+//! see `launcher`, which the `grade` feature builds) that becomes a child subreaper, forks, confines the child
 //! (rlimits, another uid when the grader is root, `PR_SET_PDEATHSIG`, Landlock with
 //! `no_new_privs`), execs the program, and then waits for it and for every process it
 //! left behind, however it detached (`setsid -f`). Each case has a launcher of its
 //! own, so when cases run side by side every orphan is still charged to its case,
 //! and the launcher's `waitpid(-1)` never steals a status std's `Child` waits for.
 
+#[cfg(feature = "grade")]
 pub mod launcher;
+#[cfg(feature = "grade")]
 mod rules;
+mod status;
+
+pub use status::Report;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -44,7 +49,7 @@ pub struct Policy {
     pub max_processes: Option<usize>,
     /// Wall-clock limit in milliseconds; past that the launcher stops everything.
     pub timeout_ms: Option<u64>,
-    /// A descriptor the launcher reports on (see [`launcher::Report`]).
+    /// A descriptor the launcher reports on (see [`Report`]).
     pub status_fd: Option<i32>,
 }
 
@@ -68,8 +73,8 @@ pub struct Launcher {
 
 static LAUNCHER: OnceLock<Launcher> = OnceLock::new();
 
-/// Names the launcher for this process. xtask registers itself (`xtask __sandbox`);
-/// tests that drive the engine directly register the xtask binary they built.
+/// Names the launcher for this process. The grader registers itself (`grader __sandbox`);
+/// tests that drive the engine directly register a binary they built.
 pub fn set_launcher(program: PathBuf, leading_args: Vec<OsString>) {
     let _ = LAUNCHER.set(Launcher {
         program,
@@ -129,7 +134,26 @@ pub fn landlock_abi() -> i32 {
     if std::env::var_os("COURSE_SANDBOX_NO_LANDLOCK").is_some() {
         return 0;
     }
-    rules::kernel_abi()
+    kernel_abi()
+}
+
+/// The Landlock ABI of the running kernel, 0 when it has none.
+///
+/// The landlock crate keeps its probe private (it wants callers to degrade
+/// silently), but the grader must *say* what was missing, so it asks the kernel
+/// itself: `landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)`.
+pub fn kernel_abi() -> i32 {
+    const LANDLOCK_CREATE_RULESET_VERSION: libc::c_uint = 1;
+    // SAFETY: with a null attribute and size 0 this only returns the ABI version.
+    let v = unsafe {
+        libc::syscall(
+            libc::SYS_landlock_create_ruleset,
+            std::ptr::null::<libc::c_void>(),
+            0usize,
+            LANDLOCK_CREATE_RULESET_VERSION,
+        )
+    };
+    i32::try_from(v).unwrap_or(0).max(0)
 }
 
 /// One protection the grader relies on, and whether it was in place.
@@ -438,20 +462,20 @@ impl RunJail {
     pub fn program_pid(&mut self) -> Option<i32> {
         self.take_in();
         self.parsed().into_iter().find_map(|r| match r {
-            launcher::Report::Started(pid) => Some(pid),
+            Report::Started(pid) => Some(pid),
             _ => None,
         })
     }
 
-    fn parsed(&self) -> Vec<launcher::Report> {
+    fn parsed(&self) -> Vec<Report> {
         // Only whole lines: a report may be read halfway through.
         let text = String::from_utf8_lossy(&self.received);
         let whole = text.rfind('\n').map_or("", |end| &text[..=end]);
-        launcher::Report::parse(whole)
+        Report::parse(whole)
     }
 
     /// What the launcher reported (read once it has exited).
-    pub fn reports(&mut self) -> Vec<launcher::Report> {
+    pub fn reports(&mut self) -> Vec<Report> {
         self.take_in();
         self.parsed()
     }
@@ -497,15 +521,9 @@ mod tests {
         let mut pipe = unsafe { std::fs::File::from_raw_fd(fd) };
         pipe.write_all(b"pid 42\nleft 1\nproc").unwrap();
         assert_eq!(jail.program_pid(), Some(42));
-        assert_eq!(
-            jail.reports(),
-            [launcher::Report::Started(42), launcher::Report::Left(1)]
-        );
+        assert_eq!(jail.reports(), [Report::Started(42), Report::Left(1)]);
         pipe.write_all(b"esses 70\n").unwrap();
-        assert_eq!(
-            jail.reports().last(),
-            Some(&launcher::Report::Processes(70))
-        );
+        assert_eq!(jail.reports().last(), Some(&Report::Processes(70)));
     }
 
     #[test]

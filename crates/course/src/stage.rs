@@ -437,7 +437,7 @@ impl Dependencies {
         for (name, manifest) in units {
             self.units.insert((*name).to_owned(), hash_text(manifest));
         }
-        crate::report::write_atomically(
+        crate::files::write_atomically(
             &Self::record_path(private),
             serde_json::to_string(self)?.as_bytes(),
         )

@@ -373,6 +373,34 @@ pub fn metadata(root: &Path) -> anyhow::Result<Value> {
     serde_json::from_slice(&output.stdout).context("cargo metadata printed something not JSON")
 }
 
+/// The course checkout to work on: `--root DIR` when given, else the workspace holding the
+/// current directory, found by walking up as cargo does. Never a path fixed when xtask was
+/// built: a moved or copied checkout must act on itself, not on the one it was copied from.
+pub fn course_root(given: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    let root = match given {
+        Some(dir) => {
+            anyhow::ensure!(
+                dir.join("Cargo.toml").is_file(),
+                "--root {}: no Cargo.toml there; give the folder of a course checkout",
+                dir.display()
+            );
+            dir.canonicalize()?
+        }
+        None => {
+            let here = std::env::current_dir()
+                .context("cannot tell the current directory; pass --root DIR")?;
+            find_root(&here)?.canonicalize()?
+        }
+    };
+    anyhow::ensure!(
+        root.join("lessons").is_dir(),
+        "{} is a Cargo workspace but not this course (no lessons/ folder); \
+         run cargo xtask inside the course checkout, or pass --root DIR",
+        root.display()
+    );
+    Ok(root)
+}
+
 /// The workspace root of this checkout (where the top Cargo.toml is), found from `start` upwards.
 pub fn find_root(start: &Path) -> anyhow::Result<PathBuf> {
     let mut dir = Some(start);

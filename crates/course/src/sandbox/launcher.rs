@@ -1,6 +1,6 @@
 //! The launcher process: confines one program, waits for it and everything it left, kills all of it, reports.
 //!
-//! It runs single-threaded (xtask dispatches `__sandbox` before anything else), so
+//! It runs single-threaded (the grader dispatches `__sandbox` before anything else), so
 //! it may allocate freely between `fork` and `exec`. As a child subreaper it adopts
 //! every orphan of the program, daemons that called `setsid` included, so walking
 //! its own descendants in /proc finds all of them, and `waitpid(-1)` reaps only
@@ -12,56 +12,7 @@ use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::time::{Duration, Instant};
 
-use super::{Policy, rules};
-
-/// What the launcher tells the grader on `status_fd`, one line each.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Report {
-    /// The program's pid, once forked: the launcher itself is not the program.
-    Started(i32),
-    /// The program's trace of children it reaped (cminflt + cutime + cstime), read while
-    /// it was a zombie: the grader cannot look at it then, since the launcher reaps it.
-    Reaped(u64),
-    /// Processes still running when the program itself exited (all killed since).
-    Left(usize),
-    /// The tree reached this many processes at once, past its cap; all were killed.
-    Processes(usize),
-    /// The wall-clock limit passed; all were killed.
-    TimedOut,
-    /// The program could not be confined or started; nothing ran.
-    Failed(String),
-}
-
-impl Report {
-    fn line(&self) -> String {
-        match self {
-            Report::Started(pid) => format!("pid {pid}\n"),
-            Report::Reaped(n) => format!("reaped {n}\n"),
-            Report::Left(n) => format!("left {n}\n"),
-            Report::Processes(n) => format!("processes {n}\n"),
-            Report::TimedOut => "timeout\n".into(),
-            Report::Failed(why) => format!("failed {}\n", why.replace('\n', " ")),
-        }
-    }
-
-    /// Reads the reports a launcher wrote (unknown lines are skipped).
-    pub fn parse(text: &str) -> Vec<Report> {
-        text.lines()
-            .filter_map(|line| {
-                let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
-                match word {
-                    "pid" => rest.parse().ok().map(Report::Started),
-                    "reaped" => rest.parse().ok().map(Report::Reaped),
-                    "left" => rest.parse().ok().map(Report::Left),
-                    "processes" => rest.parse().ok().map(Report::Processes),
-                    "timeout" => Some(Report::TimedOut),
-                    "failed" => Some(Report::Failed(rest.to_owned())),
-                    _ => None,
-                }
-            })
-            .collect()
-    }
-}
+use super::{Policy, Report, rules};
 
 /// `xtask __sandbox POLICY PROGRAM ARGS…`: runs PROGRAM confined; returns the exit code to use.
 pub fn main(args: &[OsString]) -> i32 {
@@ -207,7 +158,7 @@ fn confine_and_exec(
     }
     // The grader decided (it may have been told to act as on a kernel without
     // Landlock); the kernel has the last word.
-    if policy.landlock && rules::kernel_abi() > 0 {
+    if policy.landlock && super::kernel_abi() > 0 {
         if let Err(e) = rules::restrict(&policy.read, &policy.write) {
             return format!("cannot apply Landlock: {e}");
         }
@@ -422,34 +373,5 @@ fn kill_tree(me: i32) -> usize {
             }
         }
         std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reports_read_back_as_written() {
-        let all = [
-            Report::Started(41),
-            Report::Reaped(7),
-            Report::Left(2),
-            Report::Processes(70),
-            Report::TimedOut,
-            Report::Failed("no\nsuch file".into()),
-        ];
-        let text: String = all.iter().map(Report::line).collect();
-        assert_eq!(
-            Report::parse(&text),
-            [
-                Report::Started(41),
-                Report::Reaped(7),
-                Report::Left(2),
-                Report::Processes(70),
-                Report::TimedOut,
-                Report::Failed("no such file".into())
-            ]
-        );
     }
 }

@@ -11,25 +11,6 @@ use landlock::{
 /// truncate and ioctl on devices, TCP bind and connect, signal and abstract-socket scope.
 const ABI_TARGET: ABI = ABI::V7;
 
-/// The Landlock ABI of the running kernel, 0 when it has none.
-///
-/// The landlock crate keeps its probe private (it wants callers to degrade
-/// silently), but the grader must *say* what was missing, so it asks the kernel
-/// itself: `landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)`.
-pub fn kernel_abi() -> i32 {
-    const LANDLOCK_CREATE_RULESET_VERSION: libc::c_uint = 1;
-    // SAFETY: with a null attribute and size 0 this only returns the ABI version.
-    let v = unsafe {
-        libc::syscall(
-            libc::SYS_landlock_create_ruleset,
-            std::ptr::null::<libc::c_void>(),
-            0usize,
-            LANDLOCK_CREATE_RULESET_VERSION,
-        )
-    };
-    i32::try_from(v).unwrap_or(0).max(0)
-}
-
 /// Confines the calling (single-threaded) process and everything it starts. Also sets
 /// `no_new_privs`, which Landlock requires of an unprivileged caller anyway.
 pub fn restrict(read: &[PathBuf], write: &[PathBuf]) -> Result<RestrictionStatus, RulesetError> {
