@@ -11,7 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use regex::Regex;
+use regex_lite::Regex;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -436,6 +436,26 @@ overlap = { from = "start", to = "finish", key = "id", at_least = 5 }
         ));
         assert_eq!(e.line, Some(9), "{e}");
         assert!(e.message.contains("does not compile"), "{e}");
+    }
+
+    #[test]
+    fn a_unicode_class_is_refused_where_it_is_written_and_ascii_classes_match_ascii_only() {
+        // regex-lite's syntax: `\p{…}` does not compile, so a spec cannot rely on it silently.
+        let e = error(&GOOD.replace(
+            r"^Worker (?<id>\d+) starting$",
+            r"^Worker (?<id>\p{N}+) starting$",
+        ));
+        assert_eq!(e.line, Some(9), "{e}");
+        assert!(e.message.contains("does not compile"), "{e}");
+        let digits = Matcher::Regex(Regex::new(r"^Worker (?<id>\d+) starting$").unwrap());
+        assert_eq!(
+            digits.capture("Worker 12 starting", "id").as_deref(),
+            Some("12")
+        );
+        assert!(
+            !digits.is_match("Worker \u{0663} starting"),
+            "an Arabic-Indic three is not \\d"
+        );
     }
 
     #[test]
