@@ -104,3 +104,43 @@ fn own_target_dir() -> Option<PathBuf> {
     let dir = me.parent()?.parent()?;
     dir.join("CACHEDIR.TAG").is_file().then(|| dir.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::process::Command;
+
+    #[test]
+    fn xtask_compiles_none_of_the_graders_own_crates() {
+        // What the grader alone needs must stay off the everyday path (`cargo xtask list`,
+        // `watch`): course's `grade` feature is the grader's to turn on.
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let out = Command::new(cargo)
+            .args(["tree", "--package", "xtask", "--edges", "normal,build"])
+            .args(["--prefix", "none", "--format", "{p} {f}"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("cargo tree runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let tree = String::from_utf8(out.stdout).unwrap();
+        assert!(tree.lines().any(|l| l.starts_with("course ")), "{tree}");
+        for line in tree.lines() {
+            let name = line.split_whitespace().next().unwrap_or_default();
+            assert!(
+                !["landlock", "quick-junit", "base64", "grader"].contains(&name),
+                "xtask pulls in {line}"
+            );
+            // "course v0.1.0 (/path) feature,feature": the features follow the path.
+            let features = line.rsplit_once(')').map_or("", |(_, f)| f);
+            if name == "course" {
+                assert!(
+                    !features.contains("grade"),
+                    "xtask turns on course's {line}"
+                );
+            }
+        }
+    }
+}
