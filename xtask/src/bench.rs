@@ -4,23 +4,35 @@
 //! plotters, chrono, indicatif and an optimised tokio are compiled only when the
 //! bench is asked for, never for `cargo xtask list` or `watch`.
 
+use crate::cli;
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use anyhow::Context;
 
-#[derive(clap::Args)]
-#[command(disable_help_flag = true)]
 pub struct Args {
-    /// The bench's own options (`cargo xtask bench --help` lists them): --quick, --python,
-    /// --out DIR, --runs N, --scale FACTOR, --python-bin PATH.
-    #[arg(
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "OPTIONS"
-    )]
     options: Vec<OsString>,
+}
+
+pub fn command() -> clap::Command {
+    clap::Command::new("bench")
+        .about("Measure the notes' claims: the cost of a thread, a process and a task, Rust beside Python")
+        .disable_help_flag(true)
+        .arg(cli::passed_on(
+            "options",
+            "OPTIONS",
+            "The bench's own options (`cargo xtask bench --help` lists them): --quick, --python, \
+             --out DIR, --runs N, --scale FACTOR, --python-bin PATH",
+        ))
+}
+
+impl Args {
+    pub fn from(m: &clap::ArgMatches) -> Args {
+        Args {
+            options: cli::os_strings(m, "options"),
+        }
+    }
 }
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {

@@ -1,5 +1,6 @@
 //! `cargo xtask check`: run lessons time-scaled and check each case against its expect.toml.
 
+use crate::cli;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -9,13 +10,32 @@ use course::{CaseResult, Package, Program, Spec, Trust, check_case, explain, wor
 
 use crate::{interrupt, term, ui};
 
-#[derive(clap::Args)]
 pub struct Args {
-    /// Lessons or exercises to check (package, folder or number); all lessons when none.
     lessons: Vec<String>,
-    /// Also check every exercise (their starting points are meant to fail until solved).
-    #[arg(long)]
     exercises: bool,
+}
+
+pub fn command() -> clap::Command {
+    clap::Command::new("check")
+        .about("Run lessons time-scaled and check each against its expect.toml")
+        .arg(cli::names(
+            "lessons",
+            "LESSONS",
+            "Lessons or exercises to check (package, folder or number); all lessons when none",
+        ))
+        .arg(cli::flag(
+            "exercises",
+            "Also check every exercise (their starting points are meant to fail until solved)",
+        ))
+}
+
+impl Args {
+    pub fn from(m: &clap::ArgMatches) -> Args {
+        Args {
+            lessons: cli::strings(m, "lessons"),
+            exercises: m.get_flag("exercises"),
+        }
+    }
 }
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {

@@ -7,6 +7,7 @@
 //! builds the bench. The grader replaces this process (`exec`), so its exit code, its
 //! output and Ctrl-C are its own, exactly as when grading lived in xtask.
 
+use crate::cli;
 use std::ffi::OsString;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -18,16 +19,29 @@ use anyhow::{Context, bail};
 
 use crate::interrupt;
 
-#[derive(clap::Args)]
 pub struct Args {
-    /// The grader's own options (`cargo xtask grade --help` lists them): LESSONS, --submission DIR,
-    /// --submissions DIR, --json FILE, --junit FILE, --classroom FILE, --exercises, --target-dir DIR.
-    #[arg(
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "ARGS"
-    )]
     options: Vec<OsString>,
+}
+
+pub fn command() -> clap::Command {
+    clap::Command::new("grade")
+        .about("Grade students' copies against this checkout's specs, with Gradescope and JUnit reports")
+        .disable_help_flag(true)
+        .arg(cli::passed_on(
+            "options",
+            "ARGS",
+            "The grader's own options (`cargo xtask grade --help` lists them): LESSONS, \
+             --submission DIR, --submissions DIR, --json FILE, --junit FILE, --classroom FILE, \
+             --exercises, --target-dir DIR",
+        ))
+}
+
+impl Args {
+    pub fn from(m: &clap::ArgMatches) -> Args {
+        Args {
+            options: cli::os_strings(m, "options"),
+        }
+    }
 }
 
 pub fn main(args: Args, root: Option<&Path>) -> anyhow::Result<ExitCode> {

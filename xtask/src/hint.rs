@@ -1,5 +1,6 @@
 //! `cargo xtask hint [EXERCISE]`: the next hint of an exercise (the current one by default), one at a time.
 
+use crate::cli;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -9,13 +10,30 @@ use course::exercise::{self, Progress};
 use crate::progress::Study;
 use crate::ui;
 
-#[derive(clap::Args)]
 pub struct Args {
-    /// The exercise (package, folder or code like `01a`); the one you are on when left out.
     exercise: Option<String>,
-    /// Show every hint at once instead of the next one.
-    #[arg(long)]
     all: bool,
+}
+
+pub fn command() -> clap::Command {
+    clap::Command::new("hint")
+        .about("The next hint of an exercise (the one you are on when none is named)")
+        .arg(clap::Arg::new("exercise").value_name("EXERCISE").help(
+            "The exercise (package, folder or code like `01a`); the one you are on when left out",
+        ))
+        .arg(cli::flag(
+            "all",
+            "Show every hint at once instead of the next one",
+        ))
+}
+
+impl Args {
+    pub fn from(m: &clap::ArgMatches) -> Args {
+        Args {
+            exercise: m.get_one::<String>("exercise").cloned(),
+            all: m.get_flag("all"),
+        }
+    }
 }
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {

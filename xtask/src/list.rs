@@ -1,15 +1,30 @@
 //! `cargo xtask list`: the lessons in the notes' order, read from each package's metadata.
 
+use crate::cli;
 use std::path::Path;
 use std::process::ExitCode;
 
 use course::{Role, workspace};
 
-#[derive(clap::Args)]
 pub struct Args {
-    /// Also list the exercises under each lesson.
-    #[arg(long)]
     exercises: bool,
+}
+
+pub fn command() -> clap::Command {
+    clap::Command::new("list")
+        .about("List the lessons in the notes' order (and the exercises on each)")
+        .arg(cli::flag(
+            "exercises",
+            "Also list the exercises under each lesson",
+        ))
+}
+
+impl Args {
+    pub fn from(m: &clap::ArgMatches) -> Args {
+        Args {
+            exercises: m.get_flag("exercises"),
+        }
+    }
 }
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {

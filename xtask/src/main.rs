@@ -3,6 +3,7 @@
 mod bench;
 mod check;
 mod ci;
+mod cli;
 mod grade;
 mod hint;
 mod interrupt;
@@ -19,48 +20,41 @@ mod watch_screen;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-
-/// The course's own tasks: list, run and check the lessons.
-#[derive(Parser)]
-#[command(
-    name = "cargo xtask",
-    bin_name = "cargo xtask",
-    arg_required_else_help = true
-)]
-struct Cli {
-    /// The course checkout to work on (default: the one holding the current directory, found as cargo does).
-    #[arg(long, global = true, value_name = "DIR")]
-    root: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
+/// What was asked for: a subcommand and its arguments (see `cli`).
+enum Command {
+    List(list::Args),
+    Run(run::Args),
+    Check(check::Args),
+    Grade(grade::Args),
+    Bench(bench::Args),
+    Ci,
+    Test(test::Args),
+    Watch(watch::Args),
+    Hint(hint::Args),
+    Reset(reset::Args),
+    Progress,
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// List the lessons in the notes' order (and the exercises on each).
-    List(list::Args),
-    /// Build once, then run lessons in order with their output live.
-    Run(run::Args),
-    /// Run lessons time-scaled and check each against its expect.toml.
-    Check(check::Args),
-    /// Grade students' copies against this checkout's specs, with Gradescope and JUnit reports.
-    #[command(disable_help_flag = true)]
-    Grade(grade::Args),
-    /// Measure the notes' claims: the cost of a thread, a process and a task, Rust beside Python.
-    Bench(bench::Args),
-    /// Everything CI runs: fmt, clippy, the tests and check.
-    Ci,
-    /// The tests: `cargo test --workspace` once every exercise has its working copy.
-    Test(test::Args),
-    /// On every save, rebuild and check the exercise you are on; move on when it passes.
-    Watch(watch::Args),
-    /// The next hint of an exercise (the one you are on when none is named).
-    Hint(hint::Args),
-    /// Put an exercise's starting point back (asks before throwing your changes away).
-    Reset(reset::Args),
-    /// Your progress through the exercises: a bar and the list, done, current and to do.
-    Progress(progress::Args),
+impl Command {
+    fn from(matches: &clap::ArgMatches) -> Command {
+        let Some((name, m)) = matches.subcommand() else {
+            unreachable!("clap requires a subcommand")
+        };
+        match name {
+            "list" => Command::List(list::Args::from(m)),
+            "run" => Command::Run(run::Args::from(m)),
+            "check" => Command::Check(check::Args::from(m)),
+            "grade" => Command::Grade(grade::Args::from(m)),
+            "bench" => Command::Bench(bench::Args::from(m)),
+            "ci" => Command::Ci,
+            "test" => Command::Test(test::Args::from(m)),
+            "watch" => Command::Watch(watch::Args::from(m)),
+            "hint" => Command::Hint(hint::Args::from(m)),
+            "reset" => Command::Reset(reset::Args::from(m)),
+            "progress" => Command::Progress,
+            other => unreachable!("clap accepted an unknown subcommand {other}"),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -68,15 +62,17 @@ fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == "__sandbox") {
         grade::sandbox(&args[1..]);
     }
-    let cli = Cli::parse();
+    let matches = cli::command().get_matches();
+    let root = matches.get_one::<PathBuf>("root").cloned();
+    let command = Command::from(&matches);
     if let Err(error) = interrupt::install() {
         eprintln!("warning: Ctrl-C will not stop what runs cleanly: {error}");
     }
-    let result = match cli.command {
+    let result = match command {
         // The grader finds the course itself (it may be run on its own), so it is handed
         // `--root` as given.
-        Command::Grade(args) => grade::main(args, cli.root.as_deref()),
-        command => course::workspace::course_root(cli.root).and_then(|root| {
+        Command::Grade(args) => grade::main(args, root.as_deref()),
+        command => course::workspace::course_root(root).and_then(|root| {
             // The exercises' working copies are the learner's, untracked; every command but
             // the ones that never read them first brings them in step with the course.
             if !matches!(command, Command::Ci | Command::Bench(_)) {
@@ -108,6 +104,6 @@ fn dispatch(command: Command, root: &std::path::Path) -> anyhow::Result<ExitCode
         Command::Watch(args) => watch::main(args, root),
         Command::Hint(args) => hint::main(args, root),
         Command::Reset(args) => reset::main(args, root),
-        Command::Progress(args) => progress::main(args, root),
+        Command::Progress => progress::main(root),
     }
 }

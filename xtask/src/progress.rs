@@ -9,8 +9,10 @@ use course::{Package, Role, workspace};
 
 use crate::ui;
 
-#[derive(clap::Args)]
-pub struct Args {}
+pub fn command() -> clap::Command {
+    clap::Command::new("progress")
+        .about("Your progress through the exercises: a bar and the list, done, current and to do")
+}
 
 /// The course's packages and the learner's progress through its exercises.
 pub struct Study {
@@ -74,7 +76,7 @@ pub fn relative(root: &Path, path: &Path) -> String {
         .to_string()
 }
 
-pub fn main(_args: Args, root: &Path) -> anyhow::Result<ExitCode> {
+pub fn main(root: &Path) -> anyhow::Result<ExitCode> {
     let study = Study::load(root)?;
     print!("{}", report(root, &study));
     Ok(ExitCode::SUCCESS)

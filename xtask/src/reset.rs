@@ -1,5 +1,6 @@
 //! `cargo xtask reset EXERCISE`: put the starting point back, asking first and keeping a backup of the work.
 
+use crate::cli;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -8,13 +9,30 @@ use course::exercise;
 
 use crate::progress::{Study, relative};
 
-#[derive(clap::Args)]
 pub struct Args {
-    /// The exercise to start over (package, folder or code like `01a`).
     exercise: String,
-    /// Throw away your changes without asking.
-    #[arg(long, short)]
     yes: bool,
+}
+
+pub fn command() -> clap::Command {
+    clap::Command::new("reset")
+        .about("Put an exercise's starting point back (asks before throwing your changes away)")
+        .arg(
+            clap::Arg::new("exercise")
+                .value_name("EXERCISE")
+                .required(true)
+                .help("The exercise to start over (package, folder or code like `01a`)"),
+        )
+        .arg(cli::flag("yes", "Throw away your changes without asking").short('y'))
+}
+
+impl Args {
+    pub fn from(m: &clap::ArgMatches) -> Args {
+        Args {
+            exercise: m.get_one::<String>("exercise").cloned().unwrap_or_default(),
+            yes: m.get_flag("yes"),
+        }
+    }
 }
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {

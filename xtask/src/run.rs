@@ -1,6 +1,7 @@
 //! `cargo xtask run`: build once, then run lessons in order under a header, output live;
 //! `--python` adds each lesson's Python original on the same time scale, `--svg` draws the timelines.
 
+use crate::cli;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Duration;
@@ -12,26 +13,69 @@ use course::{Case, Package, Spec, workspace};
 
 use crate::{interrupt, ui};
 
-#[derive(clap::Args)]
 pub struct Args {
-    /// Lessons to run (package, folder or number); all lessons when none.
     lessons: Vec<String>,
-    /// Arguments for the lesson, e.g. `-- process`.
-    #[arg(last = true)]
     lesson_args: Vec<String>,
-    /// LESSON_TIME_SCALE for the runs: 1 is real time, 0.1 ten times faster.
-    #[arg(long, default_value_t = 1.0)]
     scale: f64,
-    /// After each lesson, draw a timeline of its workers or tasks.
-    #[arg(long)]
     timeline: bool,
-    /// After each lesson, run its Python original and show both timelines on one time scale,
-    /// each with its overhead over the lesson's critical path.
-    #[arg(long)]
     python: bool,
-    /// Write the timelines as an SVG image to FILE (one row per worker, the same time axis).
-    #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+}
+
+pub fn command() -> clap::Command {
+    use clap::{Arg, value_parser};
+    clap::Command::new("run")
+        .about("Build once, then run lessons in order with their output live")
+        .arg(cli::names(
+            "lessons",
+            "LESSONS",
+            "Lessons to run (package, folder or number); all lessons when none",
+        ))
+        .arg(
+            cli::names(
+                "lesson_args",
+                "LESSON_ARGS",
+                "Arguments for the lesson, e.g. `-- process`",
+            )
+            .last(true),
+        )
+        .arg(
+            Arg::new("scale")
+                .long("scale")
+                .value_name("SCALE")
+                .value_parser(value_parser!(f64))
+                .default_value("1")
+                .help("LESSON_TIME_SCALE for the runs: 1 is real time, 0.1 ten times faster"),
+        )
+        .arg(cli::flag(
+            "timeline",
+            "After each lesson, draw a timeline of its workers or tasks",
+        ))
+        .arg(cli::flag(
+            "python",
+            "After each lesson, run its Python original and show both timelines on one time \
+             scale, each with its overhead over the lesson's critical path",
+        ))
+        .arg(
+            Arg::new("svg")
+                .long("svg")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help("Write the timelines as an SVG image to FILE (one row per worker, the same time axis)"),
+        )
+}
+
+impl Args {
+    pub fn from(m: &clap::ArgMatches) -> Args {
+        Args {
+            lessons: cli::strings(m, "lessons"),
+            lesson_args: cli::strings(m, "lesson_args"),
+            scale: m.get_one::<f64>("scale").copied().unwrap_or(1.0),
+            timeline: m.get_flag("timeline"),
+            python: m.get_flag("python"),
+            svg: m.get_one::<PathBuf>("svg").cloned(),
+        }
+    }
 }
 
 /// Width of the terminal timelines, in columns of bars.

@@ -4,19 +4,31 @@
 //! none and a bare `cargo test --workspace` would stop at "can't find bin". `main` writes them
 //! from their starting points before any command runs; this one then hands over to cargo.
 
+use crate::cli;
 use std::ffi::OsString;
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
-#[derive(clap::Args)]
 pub struct Args {
-    /// Passed on to `cargo test --workspace`, e.g. `-- grade::` to run one module.
-    #[arg(
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "CARGO TEST ARGS"
-    )]
     args: Vec<OsString>,
+}
+
+pub fn command() -> clap::Command {
+    clap::Command::new("test")
+        .about("The tests: `cargo test --workspace` once every exercise has its working copy")
+        .arg(cli::passed_on(
+            "args",
+            "CARGO TEST ARGS",
+            "Passed on to `cargo test --workspace`, e.g. `-- grade::` to run one module",
+        ))
+}
+
+impl Args {
+    pub fn from(m: &clap::ArgMatches) -> Args {
+        Args {
+            args: cli::os_strings(m, "args"),
+        }
+    }
 }
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {

@@ -6,6 +6,7 @@
 //! (stdout is line-buffered), so a test can drive the loop by writing files and
 //! reading what it says.
 
+use crate::cli;
 use std::collections::VecDeque;
 use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -22,11 +23,25 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use crate::progress::{self, Study, relative};
 use crate::{hint, ui};
 
-#[derive(clap::Args)]
 pub struct Args {
-    /// Plain lines even on a terminal (no single keys, no redrawn screen), moving on by itself.
-    #[arg(long)]
     plain: bool,
+}
+
+pub fn command() -> clap::Command {
+    clap::Command::new("watch")
+        .about("On every save, rebuild and check the exercise you are on; move on when it passes")
+        .arg(cli::flag(
+            "plain",
+            "Plain lines even on a terminal (no single keys, no redrawn screen), moving on by itself",
+        ))
+}
+
+impl Args {
+    pub fn from(m: &clap::ArgMatches) -> Args {
+        Args {
+            plain: m.get_flag("plain"),
+        }
+    }
 }
 
 /// Editors save in several steps (write a temp file, rename, touch); wait this long
