@@ -38,6 +38,9 @@ pub enum Verdict {
     /// The machine cannot show what the rule needs (e.g. parallelism on one core): the
     /// student is not failed, and the report says why the rule was not judged.
     NotJudged(String),
+    /// Other programs kept the machine too busy to show what the rule needs: not held
+    /// against the student either, and worth running again, as the load may pass.
+    Busy(String),
 }
 
 impl Verdict {
@@ -206,6 +209,32 @@ impl Known<'_> {
 }
 
 /// The most intervals open at one moment; an interval ending as another starts does not overlap it.
+/// How many cores other programs kept busy on average from `start` to `end` (seconds since
+/// the run's start), from the machine's busy time less the program's own, or `None` without
+/// CPU samples. Rules that need parallelism tell "the work ran one thread or child at a time"
+/// from "the machine had no room to show it" with this.
+pub(crate) fn cores_busy_elsewhere(run: &Run, start: f64, end: f64) -> Option<f64> {
+    let samples = &run.cpu_samples;
+    // The first sample at or after a moment saw everything done by then (or the last one).
+    let after = |secs: f64| {
+        samples
+            .iter()
+            .find(|s| s.at.as_secs_f64() >= secs)
+            .or(samples.last())
+    };
+    let (a, b) = (after(start)?, after(end)?);
+    let ours = b
+        .tree
+        .saturating_sub(a.tree)
+        .max((b.own + b.children).saturating_sub(a.own + a.children));
+    let others = b.machine.saturating_sub(a.machine).saturating_sub(ours);
+    let wall =
+        b.at.saturating_sub(a.at)
+            .as_secs_f64()
+            .max((end - start).max(1e-3));
+    Some(others.as_secs_f64() / wall)
+}
+
 pub(crate) fn max_open(spans: &BTreeMap<String, (f64, f64)>) -> usize {
     let mut events: Vec<(f64, i32)> = spans
         .values()
