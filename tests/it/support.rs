@@ -68,11 +68,19 @@ pub fn binary(package: &str) -> &'static Path {
 /// A copy of the course's sources (no target/, no .git) in a temporary folder, to break on purpose.
 pub fn copy_of_course() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root(), dir.path());
+    copy_tree(&root(), dir.path(), false);
     dir
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// Copies the course's sources (no target/, no .git) to `to` with their modification times,
+/// so cargo, building that copy into the checkout's own target dir, finds the checkout's
+/// build fresh and compiles nothing (it keys members by their path inside the workspace).
+/// Only for a copy nobody edits: an edited file keeping an old time would look built.
+pub fn copy_of_course_as_built(to: &Path) {
+    copy_tree(&root(), to, true);
+}
+
+fn copy_tree(from: &Path, to: &Path, keep_times: bool) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
         let name = entry.file_name();
@@ -81,9 +89,14 @@ fn copy_tree(from: &Path, to: &Path) {
         }
         let path = entry.path();
         if path.is_dir() {
-            copy_tree(&path, &to.join(&name));
+            copy_tree(&path, &to.join(&name), keep_times);
         } else {
             std::fs::copy(&path, to.join(&name)).unwrap();
+            if keep_times {
+                let modified = entry.metadata().unwrap().modified().unwrap();
+                let copy = std::fs::File::options().write(true).open(to.join(&name));
+                copy.unwrap().set_modified(modified).unwrap();
+            }
         }
     }
 }
