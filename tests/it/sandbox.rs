@@ -691,9 +691,9 @@ fn gradescope_reads_back_the_graders_own_results() {
     let layout = tempfile::tempdir().unwrap();
     let ag = layout.path();
     std::fs::create_dir_all(ag.join("source")).unwrap();
-    // The course as the autograder zip holds it, its files as old as the suite's own build
-    // of xtask, which setup.sh's `cargo build --package xtask` then finds fresh.
-    support::binaries();
+    // The course as the autograder zip holds it, its files as old as the checkout's own
+    // build of xtask alone (what `cargo xtask`, which CI runs first, builds), which
+    // setup.sh's `cargo build --package xtask` then finds fresh.
     support::copy_of_course_as_built(&ag.join("source/course"));
     for script in ["setup.sh", "run_autograder"] {
         std::fs::copy(
@@ -743,9 +743,13 @@ fn attack() {
         .args(["--mount", "--propagation", "private", "bash", "-c", &script])
         .env("COURSE_TEST_MARKER", &marker)
         // The grader is the suite's own build of xtask: setup.sh's `cargo build` of the
-        // unchanged copy compiles nothing (a target dir of its own would compile xtask and
-        // its dependencies a second time, a minute of a cold CI run).
-        .env("CARGO_TARGET_DIR", support::root().join("target"))
+        // unchanged copy finds it fresh in the checkout's build dir and compiles nothing (a
+        // target dir of its own would compile xtask and its dependencies a second time, a
+        // minute of a cold CI run). Only the binaries land in a target dir of the test's
+        // own, so the checkout's `target/debug/xtask`, which other tests run, is never
+        // replaced under them. (A cargo older than 1.91 ignores the build dir and compiles.)
+        .env("CARGO_BUILD_BUILD_DIR", support::root().join("target"))
+        .env("CARGO_TARGET_DIR", warm.join("grader-target"))
         .timeout(Duration::from_secs(1800))
         .assert()
         .success();

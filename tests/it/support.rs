@@ -73,8 +73,9 @@ pub fn copy_of_course() -> tempfile::TempDir {
 }
 
 /// Copies the course's sources (no target/, no .git) to `to` with their modification times,
-/// so cargo, building that copy into the checkout's own target dir, finds the checkout's
-/// build fresh and compiles nothing (it keys members by their path inside the workspace).
+/// so cargo, building that copy with the checkout's target dir as its build dir, finds the
+/// checkout's build fresh and compiles nothing (it keys members by their path inside the
+/// workspace).
 /// Only for a copy nobody edits: an edited file keeping an old time would look built.
 pub fn copy_of_course_as_built(to: &Path) {
     copy_tree(&root(), to, true);
