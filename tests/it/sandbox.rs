@@ -680,6 +680,21 @@ fn a_program_writes_only_its_scratch_dir() {
 
 // ---- Gradescope, for real --------------------------------------------------------------
 
+/// Copies `from` into `to` (no target/ or .git), as the autograder zip would hold it.
+fn copy_course_into(to: &Path) {
+    let copy = support::copy_of_course();
+    std::fs::rename(copy.path(), to)
+        .or_else(|_| {
+            std::process::Command::new("cp")
+                .arg("-a")
+                .arg(copy.path())
+                .arg(to)
+                .status()
+                .map(|_| ())
+        })
+        .unwrap();
+}
+
 #[test]
 fn gradescope_reads_back_the_graders_own_results() {
     // Gradescope runs setup.sh and run_autograder as root with /autograder laid out;
@@ -691,10 +706,7 @@ fn gradescope_reads_back_the_graders_own_results() {
     let layout = tempfile::tempdir().unwrap();
     let ag = layout.path();
     std::fs::create_dir_all(ag.join("source")).unwrap();
-    // The course as the autograder zip holds it, its files as old as the checkout's own
-    // build of xtask alone (what `cargo xtask`, which CI runs first, builds), which
-    // setup.sh's `cargo build --package xtask` then finds fresh.
-    support::copy_of_course_as_built(&ag.join("source/course"));
+    copy_course_into(&ag.join("source/course"));
     for script in ["setup.sh", "run_autograder"] {
         std::fs::copy(
             support::root().join("docs/grading/gradescope").join(script),
@@ -742,13 +754,7 @@ fn attack() {
     Command::new("unshare")
         .args(["--mount", "--propagation", "private", "bash", "-c", &script])
         .env("COURSE_TEST_MARKER", &marker)
-        // The grader is the suite's own build of xtask: setup.sh's `cargo build` of the
-        // unchanged copy finds it fresh in the checkout's build dir and compiles nothing (a
-        // target dir of its own would compile xtask and its dependencies a second time, a
-        // minute of a cold CI run). Only the binaries land in a target dir of the test's
-        // own, so the checkout's `target/debug/xtask`, which other tests run, is never
-        // replaced under them. (A cargo older than 1.91 ignores the build dir and compiles.)
-        .env("CARGO_BUILD_BUILD_DIR", support::root().join("target"))
+        // The grader's own build is shared between runs of this test, so it compiles once.
         .env("CARGO_TARGET_DIR", warm.join("grader-target"))
         .timeout(Duration::from_secs(1800))
         .assert()

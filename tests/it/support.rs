@@ -68,20 +68,11 @@ pub fn binary(package: &str) -> &'static Path {
 /// A copy of the course's sources (no target/, no .git) in a temporary folder, to break on purpose.
 pub fn copy_of_course() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(&root(), dir.path(), false);
+    copy_tree(&root(), dir.path());
     dir
 }
 
-/// Copies the course's sources (no target/, no .git) to `to` with their modification times,
-/// so cargo, building that copy with the checkout's target dir as its build dir, finds the
-/// checkout's build fresh and compiles nothing (it keys members by their path inside the
-/// workspace).
-/// Only for a copy nobody edits: an edited file keeping an old time would look built.
-pub fn copy_of_course_as_built(to: &Path) {
-    copy_tree(&root(), to, true);
-}
-
-fn copy_tree(from: &Path, to: &Path, keep_times: bool) {
+fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
         let name = entry.file_name();
@@ -90,14 +81,9 @@ fn copy_tree(from: &Path, to: &Path, keep_times: bool) {
         }
         let path = entry.path();
         if path.is_dir() {
-            copy_tree(&path, &to.join(&name), keep_times);
+            copy_tree(&path, &to.join(&name));
         } else {
             std::fs::copy(&path, to.join(&name)).unwrap();
-            if keep_times {
-                let modified = entry.metadata().unwrap().modified().unwrap();
-                let copy = std::fs::File::options().write(true).open(to.join(&name));
-                copy.unwrap().set_modified(modified).unwrap();
-            }
         }
     }
 }
