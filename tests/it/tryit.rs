@@ -123,6 +123,7 @@ fn every_try_it_change_does_what_it_says() {
                             notes: Vec::new(),
                             runs: 1,
                             failed_runs: 1,
+                            busy: false,
                         };
                         failed.push(format!(
                             "{name} ({:?}): not what it says:\n{}",

@@ -313,6 +313,16 @@ fn main() {
         Variant {
             lesson: L4,
             test: "lesson-gil: default",
+            what: "the threads take turns at one lock every few milliseconds, as Python's GIL makes them",
+            change: Change::Edits(&[(
+                "        .map(|part| thread::spawn(move || cpu_bound_task(part)))",
+                "        .map(|part| {\n            thread::spawn(move || {\n                static GIL: std::sync::Mutex<()> = std::sync::Mutex::new(());\n                let mut sum = 0u64;\n                let mut start = part.start;\n                while start < part.end {\n                    let end = (start + 10_000_000).min(part.end);\n                    let _gil = GIL.lock().unwrap();\n                    sum = sum.wrapping_add(cpu_bound_task(start..end));\n                    drop(_gil);\n                    std::thread::yield_now();\n                    start = end;\n                }\n                sum\n            })\n        })",
+            )]),
+            because: &["parallel (expect.toml"],
+        },
+        Variant {
+            lesson: L4,
+            test: "lesson-gil: default",
             what: "the worker threads sleep while main computes everything",
             change: Change::Edits(&[(
                 "        .map(|part| thread::spawn(move || cpu_bound_task(part)))",
@@ -752,6 +762,7 @@ fn wrong_variants_fail_for_their_reason() {
     let mut failed_for_reason = 0;
     let mut problems = Vec::new();
     let mut passed_out_of_scope = Vec::new();
+    let mut inconclusive = Vec::new();
     for (round, v) in &placed {
         let report: Value =
             serde_json::from_slice(&std::fs::read(json.join(format!("{round}.json"))).unwrap())
@@ -764,6 +775,17 @@ fn wrong_variants_fail_for_their_reason() {
             .unwrap_or_else(|| panic!("{round}: no test {}", v.test));
         let output = test["output"].as_str().unwrap_or_default();
         let failed = test["status"] == "failed";
+        // A rule the machine could not judge (parallelism while other programs kept the
+        // cores busy) is not held against the student, so the variant passes, honestly
+        // unjudged: neither a failure for its reason nor a miss of the spec.
+        let unjudged = !failed
+            && v.because
+                .iter()
+                .any(|r| output.contains(&format!("{r} line")) && output.contains("not judged"));
+        if unjudged {
+            inconclusive.push(v.what);
+            continue;
+        }
         match (failed, v.because.is_empty()) {
             (true, _) if v.because.iter().any(|r| output.contains(r)) => failed_for_reason += 1,
             (true, true) => failed_for_reason += 1,
@@ -778,11 +800,17 @@ fn wrong_variants_fail_for_their_reason() {
             )),
         }
     }
-    let ratio = failed_for_reason as f64 / placed.len() as f64;
+    let judged = placed.len() - inconclusive.len();
+    let ratio = failed_for_reason as f64 / judged.max(1) as f64;
     eprintln!(
-        "wrong variants failed for their reason: {failed_for_reason} of {} ({:.0}%); out of scope and passing: {passed_out_of_scope:?}",
-        placed.len(),
+        "wrong variants failed for their reason: {failed_for_reason} of {judged} judged ({:.0}%); out of scope and passing: {passed_out_of_scope:?}; not judged on a busy machine: {inconclusive:?}",
         ratio * 100.0
+    );
+    assert!(
+        inconclusive.len() * 4 <= placed.len(),
+        "the machine was too busy to judge {} of {} variants: {inconclusive:?}",
+        inconclusive.len(),
+        placed.len()
     );
     assert!(
         problems.is_empty(),
@@ -791,7 +819,6 @@ fn wrong_variants_fail_for_their_reason() {
     );
     assert!(
         ratio >= 0.9,
-        "the specs fail only {failed_for_reason} of {} wrong variants",
-        placed.len()
+        "the specs fail only {failed_for_reason} of {judged} wrong variants judged"
     );
 }

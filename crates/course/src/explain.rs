@@ -207,6 +207,7 @@ mod tests {
         run.status = Some(std::os::unix::process::ExitStatusExt::from_raw(0));
         run.lines.push(Line {
             at: run.wall,
+            after: run.wall,
             stream: crate::runner::Stream::Stderr,
             text: "x".repeat(1 << 20),
         });
@@ -222,6 +223,7 @@ mod tests {
             notes: v.notes,
             runs: 1,
             failed_runs: 1,
+            busy: false,
         };
         let text = explain(&result, 60);
         assert!(text.len() < 24 * 1024, "{} bytes", text.len());

@@ -44,6 +44,8 @@ pub struct Note {
     pub what: String,
     pub rule: &'static str,
     pub why: String,
+    /// Not judged because other programs kept the machine busy: a later run may be judged.
+    pub busy: bool,
 }
 
 impl fmt::Display for Note {
@@ -155,6 +157,13 @@ pub fn judge_at(case: &Case, run: &Run, scale: f64) -> Judgement {
                 what,
                 rule: at.rule.name,
                 why,
+                busy: false,
+            }),
+            Verdict::Busy(why) => notes.push(Note {
+                what,
+                rule: at.rule.name,
+                why,
+                busy: true,
             }),
         }
     }

@@ -97,13 +97,15 @@ pub fn thread_name(pid: i32, tid: i32) -> Option<String> {
         .map(|comm| comm.trim_end().to_owned())
 }
 
-/// A thread's CPU time in ns: schedstat's first field, else its stat ticks.
-pub fn thread_cpu_ns(pid: i32, tid: i32) -> Option<u64> {
+/// A thread's CPU time in ns and the time it spent runnable but waiting for a core: the
+/// first two fields of schedstat; without schedstat, its stat ticks and no wait.
+pub fn thread_cpu_ns(pid: i32, tid: i32) -> Option<(u64, u64)> {
     let dir = format!("/proc/{pid}/task/{tid}");
-    if let Ok(text) = std::fs::read_to_string(format!("{dir}/schedstat"))
-        && let Some(ns) = text.split_whitespace().next().and_then(|f| f.parse().ok())
-    {
-        return Some(ns);
+    if let Ok(text) = std::fs::read_to_string(format!("{dir}/schedstat")) {
+        let mut fields = text.split_whitespace().map(|f| f.parse::<u64>().ok());
+        if let (Some(Some(cpu)), Some(Some(wait))) = (fields.next(), fields.next()) {
+            return Some((cpu, wait));
+        }
     }
     let text = std::fs::read_to_string(format!("{dir}/stat")).ok()?;
     let fields: Vec<&str> = text
@@ -111,7 +113,7 @@ pub fn thread_cpu_ns(pid: i32, tid: i32) -> Option<u64> {
         .split_whitespace()
         .collect();
     let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    Some((ticks as f64 / ticks_per_second() as f64 * 1e9) as u64)
+    Some(((ticks as f64 / ticks_per_second() as f64 * 1e9) as u64, 0))
 }
 
 /// The bytes a thread has written so far (`wchar` of its own io file; 0 when unreadable).

@@ -68,7 +68,12 @@ pub enum Stream {
 /// One line as it arrived: when (since the start), from where, and its text (lossy UTF-8).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
+    /// When the runner read it: the program wrote it at this moment or before.
     pub at: Duration,
+    /// The earliest moment it can have been written: just before the runner last found its
+    /// pipe empty. Usually one 10 ms poll before `at`; much earlier when a loaded machine kept
+    /// the runner from reading, which is when a rule bounding a phase by the line needs it.
+    pub after: Duration,
     pub stream: Stream,
     pub text: String,
 }
@@ -148,8 +153,10 @@ pub struct CpuSample {
 /// One look at the process tree.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
-    /// Since the start of the run.
+    /// Since the start of the run, taken before /proc was read.
     pub at: Duration,
+    /// Taken once /proc was read: every counter of the sample was read between `at` and this.
+    pub until: Duration,
     pub threads: Vec<ThreadSample>,
 }
 
@@ -160,6 +167,8 @@ pub struct ThreadSample {
     pub tid: i32,
     /// Nanoseconds it has spent on a CPU so far (schedstat; ticks when that is missing).
     pub cpu_ns: u64,
+    /// Nanoseconds it has spent runnable but waiting for a core (schedstat; 0 without it).
+    pub wait_ns: u64,
     /// Bytes it has passed to write(2) so far (its own `wchar`).
     pub wchar: u64,
     /// Whether its process runs the program's own executable.
@@ -513,8 +522,9 @@ fn user_process_count() -> u64 {
     crate::procfs::processes_of_user(unsafe { libc::getuid() }) as u64
 }
 
-/// One of the child's output pipes (`None` once closed) and its unfinished last line.
-type Pipe = (Stream, Option<Box<dyn ReadFd>>, Vec<u8>);
+/// One of the child's output pipes (`None` once closed), its unfinished last line, and the
+/// moment just before the runner last read it empty (what it holds now was written since).
+type Pipe = (Stream, Option<Box<dyn ReadFd>>, Vec<u8>, Duration);
 
 /// Reads both pipes as data arrives and cuts it into timestamped lines.
 struct Watch {
@@ -541,11 +551,21 @@ impl Watch {
         let mut pipes: Vec<Pipe> = Vec::new();
         if let Some(out) = stdout {
             set_nonblocking(out.as_raw_fd());
-            pipes.push((Stream::Stdout, Some(Box::new(out)), Vec::new()));
+            pipes.push((
+                Stream::Stdout,
+                Some(Box::new(out)),
+                Vec::new(),
+                Duration::ZERO,
+            ));
         }
         if let Some(err) = stderr {
             set_nonblocking(err.as_raw_fd());
-            pipes.push((Stream::Stderr, Some(Box::new(err)), Vec::new()));
+            pipes.push((
+                Stream::Stderr,
+                Some(Box::new(err)),
+                Vec::new(),
+                Duration::ZERO,
+            ));
         }
         Watch {
             started,
@@ -560,7 +580,7 @@ impl Watch {
     }
 
     fn all_closed(&self) -> bool {
-        self.pipes.iter().all(|(_, pipe, _)| pipe.is_none())
+        self.pipes.iter().all(|(_, pipe, _, _)| pipe.is_none())
     }
 
     /// Waits up to `timeout` for output and takes in whatever arrived.
@@ -568,7 +588,7 @@ impl Watch {
         let mut fds: Vec<libc::pollfd> = self
             .pipes
             .iter()
-            .filter_map(|(_, pipe, _)| pipe.as_ref())
+            .filter_map(|(_, pipe, _, _)| pipe.as_ref())
             .map(|p| libc::pollfd {
                 fd: p.as_raw_fd(),
                 events: libc::POLLIN,
@@ -591,8 +611,10 @@ impl Watch {
         let mut buf = [0u8; 16 * 1024];
         for i in 0..self.pipes.len() {
             // Read until the pipe is empty, a flood is capped, or it closes.
+            let before = self.started.elapsed();
             loop {
-                let (stream, pipe, pending) = &mut self.pipes[i];
+                let (stream, pipe, pending, emptied) = &mut self.pipes[i];
+                let after = *emptied;
                 let Some(reader) = pipe.as_mut() else { break };
                 match reader.read(&mut buf) {
                     Ok(0) => {
@@ -602,6 +624,7 @@ impl Watch {
                             pending.clear();
                             self.lines.push(Line {
                                 at: now,
+                                after,
                                 stream: *stream,
                                 text,
                             });
@@ -626,6 +649,7 @@ impl Watch {
                             }
                             self.lines.push(Line {
                                 at: now,
+                                after,
                                 stream,
                                 text,
                             });
@@ -635,7 +659,12 @@ impl Watch {
                         }
                     }
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(_) => break, // WouldBlock: nothing more for now.
+                    Err(_) => {
+                        // WouldBlock: the pipe is empty, so what comes next is written after
+                        // `before`, taken ahead of every read of this pass.
+                        *emptied = before;
+                        break;
+                    }
                 }
             }
         }
@@ -643,11 +672,12 @@ impl Watch {
 
     fn finish(mut self) -> Vec<Line> {
         let now = self.started.elapsed();
-        for (stream, _, pending) in &mut self.pipes {
+        for (stream, _, pending, emptied) in &mut self.pipes {
             if !pending.is_empty() {
                 let text = String::from_utf8_lossy(pending).into_owned();
                 self.lines.push(Line {
                     at: now,
+                    after: *emptied,
                     stream: *stream,
                     text,
                 });
@@ -796,19 +826,24 @@ impl Tree {
         for stat in looked_at {
             let own_exe = self.exe.is_some() && procfs::exe(stat.pid) == self.exe;
             for tid in procfs::tasks(stat.pid) {
-                let Some(cpu_ns) = procfs::thread_cpu_ns(stat.pid, tid) else {
+                let Some((cpu_ns, wait_ns)) = procfs::thread_cpu_ns(stat.pid, tid) else {
                     continue;
                 };
                 threads.push(ThreadSample {
                     pid: stat.pid,
                     tid,
                     cpu_ns,
+                    wait_ns,
                     wchar: procfs::thread_wchar(stat.pid, tid),
                     own_exe,
                 });
             }
         }
-        self.samples.push(Sample { at, threads });
+        self.samples.push(Sample {
+            at,
+            until: self.started.elapsed(),
+            threads,
+        });
     }
 
     /// Processes started besides the program: distinct pids seen, or one when only the
@@ -900,6 +935,7 @@ pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
             .iter()
             .map(|&(t, text)| Line {
                 at: at(t),
+                after: at(t),
                 stream: Stream::Stdout,
                 text: text.into(),
             })

@@ -38,6 +38,9 @@ pub enum Verdict {
     /// The machine cannot show what the rule needs (e.g. parallelism on one core): the
     /// student is not failed, and the report says why the rule was not judged.
     NotJudged(String),
+    /// Other programs kept the machine too busy to show what the rule needs: not held
+    /// against the student either, and worth running again, as the load may pass.
+    Busy(String),
 }
 
 impl Verdict {
@@ -71,7 +74,11 @@ pub struct Ctx<'a> {
 /// A stdout line and its time in units.
 pub struct Seen<'a> {
     pub line: &'a Line,
+    /// When the runner read it: it was written then or before.
     pub units: f64,
+    /// The earliest it can have been written ([`Line::after`]): far below `units` only when a
+    /// loaded machine kept the runner from reading for a while.
+    pub earliest: f64,
     /// Its position among the stdout lines.
     pub index: usize,
 }
@@ -84,6 +91,7 @@ impl<'a> Ctx<'a> {
             .map(|(index, line)| Seen {
                 line,
                 units: line.at.as_secs_f64() / scale,
+                earliest: line.after.as_secs_f64() / scale,
                 index,
             })
             .collect();
@@ -116,6 +124,19 @@ impl<'a> Ctx<'a> {
 
     /// Spans per capture value: from the first `from` line to the first `to` line after it.
     pub fn spans(&self, from: &str, to: &str, key: &str) -> BTreeMap<String, (f64, f64)> {
+        self.span_lines(from, to, key)
+            .into_iter()
+            .map(|(k, (f, t))| (k, (f.units, t.units)))
+            .collect()
+    }
+
+    /// The lines that open and close each capture value's span.
+    pub fn span_lines(
+        &self,
+        from: &str,
+        to: &str,
+        key: &str,
+    ) -> BTreeMap<String, (&Seen<'a>, &Seen<'a>)> {
         let tos = self.of_kind(to);
         let mut out = BTreeMap::new();
         for f in self.of_kind(from) {
@@ -129,7 +150,7 @@ impl<'a> Ctx<'a> {
                 .iter()
                 .find(|t| t.units >= f.units && self.key_of(to, key, t).as_ref() == Some(&k))
             {
-                out.insert(k, (f.units, t.units));
+                out.insert(k, (f, *t));
             }
         }
         out
@@ -206,6 +227,32 @@ impl Known<'_> {
 }
 
 /// The most intervals open at one moment; an interval ending as another starts does not overlap it.
+/// How many cores other programs kept busy on average from `start` to `end` (seconds since
+/// the run's start), from the machine's busy time less the program's own, or `None` without
+/// CPU samples. Rules that need parallelism tell "the work ran one thread or child at a time"
+/// from "the machine had no room to show it" with this.
+pub(crate) fn cores_busy_elsewhere(run: &Run, start: f64, end: f64) -> Option<f64> {
+    let samples = &run.cpu_samples;
+    // The first sample at or after a moment saw everything done by then (or the last one).
+    let after = |secs: f64| {
+        samples
+            .iter()
+            .find(|s| s.at.as_secs_f64() >= secs)
+            .or(samples.last())
+    };
+    let (a, b) = (after(start)?, after(end)?);
+    let ours = b
+        .tree
+        .saturating_sub(a.tree)
+        .max((b.own + b.children).saturating_sub(a.own + a.children));
+    let others = b.machine.saturating_sub(a.machine).saturating_sub(ours);
+    let wall =
+        b.at.saturating_sub(a.at)
+            .as_secs_f64()
+            .max((end - start).max(1e-3));
+    Some(others.as_secs_f64() / wall)
+}
+
 pub(crate) fn max_open(spans: &BTreeMap<String, (f64, f64)>) -> usize {
     let mut events: Vec<(f64, i32)> = spans
         .values()
@@ -220,8 +267,29 @@ pub(crate) fn max_open(spans: &BTreeMap<String, (f64, f64)>) -> usize {
     most as usize
 }
 
-pub(crate) fn within(x: f64, min: Option<f64>, max: Option<f64>) -> bool {
-    min.is_none_or(|m| x >= m) && max.is_none_or(|m| x <= m)
+/// The time from line `a` to line `b` as the runner can bound it, in units: at least from
+/// the latest moment `a` can have been written to the earliest `b` can, at most the other
+/// way round. Both ends are one 10 ms poll apart unless the runner was kept from reading.
+pub(crate) fn between(a: &Seen, b: &Seen) -> (f64, f64) {
+    (
+        (b.earliest - a.units).max(0.0),
+        (b.units - a.earliest).max(0.0),
+    )
+}
+
+/// Whether a time known to lie between `lo` and `hi` may be within the bounds: a loaded
+/// machine that delayed the runner's reading is not held against the program. When it
+/// cannot be, the value nearest the bounds, to report.
+pub(crate) fn may_be_within(
+    (lo, hi): (f64, f64),
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Result<(), f64> {
+    match (min, max) {
+        (_, Some(max)) if lo > max => Err(lo),
+        (Some(min), _) if hi < min => Err(hi),
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn bounds_text(min: Option<f64>, max: Option<f64>) -> String {

@@ -63,11 +63,13 @@ mod tests {
             pid,
             tid: pid,
             cpu_ns: 0,
+            wait_ns: 0,
             wchar: 0,
             own_exe,
         };
         run.samples = vec![Sample {
             at: Duration::ZERO,
+            until: Duration::ZERO,
             threads: vec![thread(1, true), thread(2, false), thread(3, false)],
         }];
         let rule = "[[case.expect]]\nown_processes = 3\n";

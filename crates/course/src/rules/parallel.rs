@@ -1,13 +1,22 @@
 //! `parallel = { from?, to?, at_least }`: threads doing CPU work at the same moment.
 //!
-//! Between two consecutive /proc samples, a thread alive at both and whose CPU time grew
-//! was working in that window. Two such threads in one window worked at once: time
-//! slicing under load still shows both progressing, while a thread joined before the next
-//! is spawned is never alive at both ends of a window the next one works in.
+//! Only CPU time adds up to a proof. Between two /proc samples, the CPU time the program's
+//! threads gained, summed, can exceed the time that passed only if two or more of them ran
+//! at once: threads that take turns (at a lock, as the GIL makes Python's; or spawned and
+//! joined one after another) never use more than one core's worth, however a loaded machine
+//! slices them, and a thread that lingers after its turn gains nothing. So the rule looks for
+//! an interval of the phase in which the program used more than `at_least - 0.8` cores.
+//!
+//! A program that never got the cores cannot show it: schedstat also counts the time each
+//! thread spent runnable but waiting for a core. Threads that wanted more than
+//! `at_least - 0.5` cores (CPU time plus waiting) yet got too few were held back by other
+//! programs, and the rule is not judged (a grader runs the case again); threads taking
+//! turns never want more than about one core, since the one without its turn sleeps.
 
 use serde::Deserialize;
 
 use super::{Class, Ctx, Known, Rule, Verdict};
+use crate::runner::{Sample, ThreadSample};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -19,11 +28,21 @@ pub struct Spec {
 pub type Parallel = Spec;
 
 pub const SYNTAX: &str = "parallel = { from = \"a\", to = \"b\", at_least = N }";
-pub const DOC: &str = "between the first `a` line and the last `b` line (the whole run without them), at least N threads made CPU progress in the same window of two 10 ms sampling intervals, each alive at both ends of it and at the next sample: real parallel work, which threads spawned and joined one at a time, or taking turns at a lock, never show. N is capped at the cores the program may use; with one core the rule is not judged and the report says so";
+pub const DOC: &str = "between the first `a` line and the last `b` line (the whole run without them), at least N threads computed at the same moment: between two 10 ms samples of /proc, the CPU time the program's threads gained adds up to more than N − 0.8 times the time that passed, which threads taking turns (at a lock, or spawned and joined one at a time) never reach. The phase ends at the earliest moment the `b` line can have been written, so a line read late never lends it the next phase's work. N is capped at the cores the program may use; with one core, or when the threads wanted more than N − 0.5 cores (CPU time plus time waiting for a core) but other programs kept them from getting them, the rule is not judged and the report says so";
 pub const CLASS: Class = Class::Timing;
 
-/// CPU time a thread must gain in a window to count as working in it.
-const WORKING_NS: u64 = 200_000;
+/// How far above one core's worth per thread beyond the first the program's CPU time must
+/// go: 0.2 of a core, a margin no measuring error of two samples comes near, since each
+/// interval is bounded by the moments its samples' reading began and ended.
+const MARGIN: f64 = 0.2;
+
+/// Cores' worth of CPU time plus time waiting for a core, below N, at which threads are
+/// taken to have wanted N cores at once: a thread that lingers runnable for a moment after
+/// handing over its turn adds far less than half a core over 20 ms.
+const WANTED_SLACK: f64 = 0.5;
+
+/// The shortest interval over which what the threads wanted is measured.
+const WANT_OVER_SECS: f64 = 0.02;
 
 pub fn compile(spec: &Spec, known: &Known) -> Result<Parallel, String> {
     if spec.at_least < 2 {
@@ -35,42 +54,50 @@ pub fn compile(spec: &Spec, known: &Known) -> Result<Parallel, String> {
     Ok(spec.clone())
 }
 
-/// The most threads that progressed together in one sampling window overlapping `window`.
-pub(crate) fn most_working(cx: &Ctx, window: (f64, f64)) -> (usize, usize) {
-    let samples = &cx.run.samples;
-    let mut most = 0;
-    let mut windows = 0;
-    // A window spans two sampling intervals, from `a` to `b`, so that on a loaded machine
-    // two threads sharing the cores in slices both show progress in it. A thread counts as
-    // working there when it is alive at `a` and `b`, gained CPU time in between, and is still
-    // alive at the sample after `b`: a thread that hands over to the next one (a lock, or a
-    // join followed by a spawn) and is slow to exit may linger at `b`, never at the sample
-    // after; a thread spawned after another was joined is never alive at `a` with it.
-    for run in samples.windows(4) {
-        let (a, b, c) = (&run[0], &run[2], &run[3]);
-        // Only windows wholly inside the phase: a line is stamped when the runner reads it,
-        // so a sample just before a late-read line may already see the next phase.
-        if a.at.as_secs_f64() < window.0 || b.at.as_secs_f64() > window.1 {
-            continue;
+/// The most cores' worth the program's threads used together between two samples inside
+/// `window` (seconds), counting for each thread what `counter` says it gained, over the
+/// longest the interval can have lasted (from the first sample's start to the second's end
+/// of reading /proc), for intervals of at least `min_secs`. `None` when no two samples lie
+/// inside the window.
+pub(crate) fn most_cores(
+    samples: &[Sample],
+    window: (f64, f64),
+    min_secs: f64,
+    counter: impl Fn(&ThreadSample) -> u64,
+) -> Option<f64> {
+    let inside: Vec<&Sample> = samples
+        .iter()
+        .filter(|s| s.at.as_secs_f64() >= window.0 && s.until.as_secs_f64() <= window.1)
+        .collect();
+    let mut best: Option<f64> = None;
+    for (i, a) in inside.iter().enumerate() {
+        // Intervals of up to 20 samples: a short one catches a brief parallel burst, a longer
+        // one a burst the load spread thin.
+        for b in inside.iter().skip(i + 1).take(20) {
+            let wall = b.until.saturating_sub(a.at).as_secs_f64();
+            if wall <= 0.0 || b.at.saturating_sub(a.at).as_secs_f64() < min_secs {
+                continue;
+            }
+            let gained: u64 = b
+                .threads
+                .iter()
+                .filter_map(|t| {
+                    a.threads
+                        .iter()
+                        .find(|s| s.pid == t.pid && s.tid == t.tid)
+                        .map(|s| counter(t).saturating_sub(counter(s)))
+                })
+                .sum();
+            let cores = gained as f64 / 1e9 / wall;
+            best = Some(best.map_or(cores, |b: f64| b.max(cores)));
         }
-        windows += 1;
-        let working = b
-            .threads
-            .iter()
-            .filter(|t| {
-                a.threads.iter().any(|s| {
-                    s.pid == t.pid && s.tid == t.tid && t.cpu_ns >= s.cpu_ns + WORKING_NS
-                }) && c.threads.iter().any(|s| s.pid == t.pid && s.tid == t.tid)
-            })
-            .count();
-        most = most.max(working);
     }
-    (most, windows)
+    best
 }
 
 impl Rule for Parallel {
     fn judge(&self, cx: &Ctx) -> Verdict {
-        let window = window(cx, self.from.as_deref(), self.to.as_deref());
+        let window = phase_window(cx, self.from.as_deref(), self.to.as_deref());
         let phase = phase_text(self.from.as_deref(), self.to.as_deref());
         let cores = cx.run.cores;
         if cores < 2 {
@@ -79,23 +106,47 @@ impl Rule for Parallel {
             ));
         }
         let need = self.at_least.min(cores);
-        let (most, windows) = most_working(cx, window);
-        if most >= need {
+        let samples = &cx.run.samples;
+        let used = most_cores(samples, window, 0.0, |t| t.cpu_ns);
+        if used.is_some_and(|used| used > need as f64 - 1.0 + MARGIN) {
             return Verdict::Holds;
         }
+        let wanted = most_cores(samples, window, WANT_OVER_SECS, |t| t.cpu_ns + t.wait_ns);
+        if let Some(wanted) = wanted.filter(|w| *w >= need as f64 - WANTED_SLACK) {
+            return Verdict::Busy(format!(
+                "the threads wanted {wanted:.1} cores {phase} (CPU time plus time waiting for one), but other programs left them at most {:.1} cores' worth: too few to show {need} threads computing at once",
+                used.unwrap_or(0.0)
+            ));
+        }
         Verdict::fails(
-            format!("at least {need} threads doing CPU work at the same moment {phase} ({cores} cores)"),
             format!(
-                "at most {most} at once in {windows} sampling window{}{}",
-                if windows == 1 { "" } else { "s" },
-                if most <= 1 {
-                    ": the work ran on one thread at a time"
-                } else {
-                    ""
-                }
+                "at least {need} threads computing at the same moment {phase} ({cores} cores): more than {:.1} cores' worth of CPU time between two samples",
+                need as f64 - 1.0 + MARGIN
             ),
+            match used {
+                None => "no two samples of the program in that phase: it was too brief to see"
+                    .into(),
+                Some(used) => format!(
+                    "at most {used:.2} cores' worth{}",
+                    if used <= 1.0 + MARGIN {
+                        ": the work ran on one thread at a time"
+                    } else {
+                        ""
+                    }
+                ),
+            },
         )
     }
+}
+
+/// The real-time window between the first `from` line and the earliest moment the last `to`
+/// line can have been written: within it, every sample saw only this phase's work.
+fn phase_window(cx: &Ctx, from: Option<&str>, to: Option<&str>) -> (f64, f64) {
+    let (start, _) = window(cx, from, None);
+    let end = to
+        .and_then(|k| cx.of_kind(k).last().map(|s| s.line.after.as_secs_f64()))
+        .unwrap_or(f64::INFINITY);
+    (start, end.max(start))
 }
 
 /// The real-time window between the first `from` line and the last `to` line.
@@ -124,20 +175,23 @@ mod tests {
     use std::time::Duration;
 
     use crate::rules::testing::*;
-    use crate::runner::{Ending, Sample, ThreadSample};
+    use crate::runner::{Ending, Run, Sample, ThreadSample};
 
-    /// Samples every 10 ms; `work[i]` lists the tids alive at sample i and their CPU ms.
+    /// Samples every 10 ms, each read in 1 ms; `work[i]` lists the threads alive at sample i
+    /// with their CPU time so far, in tenths of a millisecond.
     fn samples(work: &[&[(i32, u64)]]) -> Vec<Sample> {
         work.iter()
             .enumerate()
             .map(|(i, threads)| Sample {
                 at: Duration::from_millis(10 * i as u64),
+                until: Duration::from_millis(10 * i as u64 + 1),
                 threads: threads
                     .iter()
-                    .map(|&(tid, ms)| ThreadSample {
+                    .map(|&(tid, tenths)| ThreadSample {
                         pid: 1,
                         tid,
-                        cpu_ns: ms * 1_000_000,
+                        cpu_ns: tenths * 100_000,
+                        wait_ns: 0,
                         wchar: 0,
                         own_exe: true,
                     })
@@ -146,20 +200,33 @@ mod tests {
             .collect()
     }
 
-    fn judge(work: &[&[(i32, u64)]], cores: usize) -> crate::judge::Judgement {
+    /// A run with these samples, on `cores`.
+    fn run(work: &[&[(i32, u64)]], cores: usize) -> Run {
         let mut run = fake(&concurrent(), Ending::Exited(0));
         run.samples = samples(work);
         run.cores = cores;
-        crate::judge::judge(&case("[[case.expect]]\nparallel = { at_least = 4 }\n"), &run)
+        run
+    }
+
+    fn judge_run(run: &Run) -> crate::judge::Judgement {
+        crate::judge::judge(
+            &case("[[case.expect]]\nparallel = { at_least = 4 }\n"),
+            run,
+        )
+    }
+
+    fn judge(work: &[&[(i32, u64)]], cores: usize) -> crate::judge::Judgement {
+        judge_run(&run(work, cores))
     }
 
     #[test]
-    fn two_threads_progressing_in_one_window_are_parallel() {
+    fn two_threads_computing_at_once_are_parallel() {
+        // Main (1) waits in a join; 2 and 3 compute, sharing a busy machine's cores in
+        // slices: 15 ms of CPU each in 21 ms, 1.4 cores' worth.
         let together: &[&[(i32, u64)]] = &[
             &[(1, 0), (2, 0), (3, 0)],
-            &[(1, 0), (2, 5), (3, 0)],
-            &[(1, 0), (2, 5), (3, 4)],
-            &[(1, 0), (2, 9), (3, 9)],
+            &[(1, 0), (2, 70), (3, 80)],
+            &[(1, 0), (2, 150), (3, 150)],
         ];
         assert!(judge(together, 2).passed());
     }
@@ -169,11 +236,11 @@ mod tests {
         // Thread 2 works, is joined; thread 3 is spawned and works; main (1) waits.
         let one_by_one: &[&[(i32, u64)]] = &[
             &[(1, 0), (2, 0)],
-            &[(1, 0), (2, 9)],
-            &[(1, 0), (2, 18)],
-            &[(1, 1), (3, 2)],
-            &[(1, 1), (3, 11)],
-            &[(1, 1), (3, 20)],
+            &[(1, 0), (2, 90)],
+            &[(1, 0), (2, 180)],
+            &[(1, 10), (3, 20)],
+            &[(1, 10), (3, 110)],
+            &[(1, 10), (3, 200)],
         ];
         let j = judge(one_by_one, 2);
         assert_eq!(j.failures[0].rule, "parallel");
@@ -185,25 +252,97 @@ mod tests {
     }
 
     #[test]
-    fn a_thread_lingering_after_its_turn_does_not_make_a_pair() {
-        // Thread 2 computes, releases a lock to thread 3 and is slow to exit: both gained
-        // CPU time between the second and third samples, but 2 is gone by the fourth.
+    fn a_lock_holder_lingering_after_its_turn_does_not_make_a_pair() {
+        // Thread 2 computes holding a lock while 3 sleeps on it, hands over between the
+        // second and third samples, and lingers (a busy machine keeps it off the cores)
+        // until after the fourth: both are alive throughout, both gained CPU time around
+        // the third sample, yet together they never used more than one core.
         let turns: &[&[(i32, u64)]] = &[
             &[(1, 0), (2, 0), (3, 0)],
-            &[(1, 0), (2, 9), (3, 0)],
-            &[(1, 0), (2, 18), (3, 0)],
-            &[(1, 0), (2, 23), (3, 4)],
-            &[(1, 0), (3, 13)],
-            &[(1, 0), (3, 22)],
+            &[(1, 0), (2, 95), (3, 0)],
+            &[(1, 0), (2, 150), (3, 40)],
+            &[(1, 0), (2, 150), (3, 135)],
+            &[(1, 0), (3, 230)],
         ];
-        assert_eq!(judge(turns, 2).failures[0].rule, "parallel");
+        let mut run = run(turns, 2);
+        // While it lingers, thread 2 waits 6 ms for a core.
+        for sample in &mut run.samples[3..] {
+            for t in sample.threads.iter_mut().filter(|t| t.tid == 2) {
+                t.wait_ns = 6_000_000;
+            }
+        }
+        assert_eq!(judge_run(&run).failures[0].rule, "parallel");
+    }
+
+    #[test]
+    fn threads_taking_short_turns_at_a_lock_are_not_parallel() {
+        // A lock passed back and forth every few ms, as Python's GIL is: both threads gain
+        // CPU time in every interval, but never more than one core's worth between them.
+        let gil: &[&[(i32, u64)]] = &[
+            &[(1, 0), (2, 0), (3, 0)],
+            &[(1, 0), (2, 50), (3, 45)],
+            &[(1, 0), (2, 95), (3, 95)],
+            &[(1, 0), (2, 150), (3, 140)],
+            &[(1, 0), (2, 190), (3, 195)],
+        ];
+        let j = judge(gil, 2);
+        assert_eq!(j.failures[0].rule, "parallel");
+        assert!(j.failures[0].got.contains("one thread at a time"));
+    }
+
+    #[test]
+    fn threads_a_busy_machine_held_back_are_a_note() {
+        // Two threads that each ran 4 ms of every 10 and waited 6 ms for a core: they wanted
+        // two cores and got 0.8 between them, so nothing can be told.
+        let slowed: &[&[(i32, u64)]] = &[
+            &[(1, 0), (2, 0), (3, 0)],
+            &[(1, 0), (2, 40), (3, 40)],
+            &[(1, 0), (2, 80), (3, 80)],
+            &[(1, 0), (2, 120), (3, 120)],
+        ];
+        let mut run = run(slowed, 2);
+        for (i, sample) in run.samples.iter_mut().enumerate() {
+            for t in sample.threads.iter_mut().filter(|t| t.tid != 1) {
+                t.wait_ns = 6_000_000 * i as u64;
+            }
+        }
+        let j = judge_run(&run);
+        assert!(j.passed(), "{j:?}");
+        assert!(j.notes[0].why.contains("too few to show"), "{}", j.notes[0]);
+        assert!(j.notes[0].busy, "a busy machine's note asks for another run");
+    }
+
+    #[test]
+    fn a_late_read_end_line_does_not_lend_the_next_phase() {
+        // Workers 0–2 start by 0.01 s and finish by 0.21 s; threads 2 and 3 compute together
+        // from 0.10 s on. Read on time, the last `finish` line bounds a phase that holds
+        // them; read at 0.21 s but written as early as 0.05 s (the runner was kept from
+        // reading), it may not: what the samples saw after 0.05 s may be the next phase's.
+        let work: Vec<Vec<(i32, u64)>> = (0..20u64)
+            .map(|i| {
+                let busy = i.saturating_sub(10) * 80;
+                vec![(1, 0), (2, busy), (3, busy)]
+            })
+            .collect();
+        let work: Vec<&[(i32, u64)]> = work.iter().map(|w| w.as_slice()).collect();
+        let case = case(
+            "[[case.expect]]\nparallel = { from = \"start\", to = \"finish\", at_least = 2 }\n",
+        );
+        let on_time = run(&work, 2);
+        assert!(crate::judge::judge(&case, &on_time).passed());
+        let mut late = on_time.clone();
+        let last = late.lines.len() - 1;
+        late.lines[last].after = Duration::from_millis(50);
+        let j = crate::judge::judge(&case, &late);
+        assert_eq!(j.failures[0].rule, "parallel", "{j:?}");
     }
 
     #[test]
     fn one_core_is_a_note_not_a_failure() {
-        let j = judge(&[&[(1, 0)], &[(1, 9)]], 1);
+        let j = judge(&[&[(1, 0)], &[(1, 90)]], 1);
         assert!(j.passed());
         assert_eq!(j.notes[0].rule, "parallel");
         assert!(j.notes[0].why.contains("only 1 core"), "{}", j.notes[0]);
+        assert!(!j.notes[0].busy, "one core stays one core on another run");
     }
 }

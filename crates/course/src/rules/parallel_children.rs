@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{Class, Ctx, Known, Rule, Verdict};
+use super::{Class, Ctx, Known, Rule, Verdict, cores_busy_elsewhere};
 use crate::runner::{CpuSample, Run};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -147,18 +147,12 @@ impl Rule for ParallelChildren {
             return Verdict::Holds;
         }
         // What other programs took in the phase: the machine's busy time less the tree's own.
-        let ours = b
-            .tree
-            .saturating_sub(a.tree)
-            .max((b.own + b.children).saturating_sub(a.own + a.children));
-        let others = b.machine.saturating_sub(a.machine).saturating_sub(ours);
-        let wall_secs = wall.as_secs_f64().max(1e-3);
-        let free = cores as f64 - others.as_secs_f64() / wall_secs;
+        let others = cores_busy_elsewhere(run, start.as_secs_f64(), end.as_secs_f64()).unwrap_or(0.0);
+        let free = cores as f64 - others;
         if free < FREE_CORES_NEEDED {
-            return Verdict::NotJudged(format!(
-                "other programs kept {:.1} of the {cores} cores busy from `{from}` to `{to}`, \
+            return Verdict::Busy(format!(
+                "other programs kept {others:.1} of the {cores} cores busy from `{from}` to `{to}`, \
                  leaving {:.1}: too few to show parallelism (the children used {} of CPU in {})",
-                others.as_secs_f64() / wall_secs,
                 free.max(0.0),
                 secs(used),
                 secs(wall)
@@ -323,11 +317,13 @@ parallel_children = { from = "one", to = "many", max_children = 8 }
             pid,
             tid: pid,
             cpu_ns: 0,
+            wait_ns: 0,
             wchar: 0,
             own_exe,
         };
         let sample = |at: f64, threads| Sample {
             at: Duration::from_secs_f64(at),
+            until: Duration::from_secs_f64(at),
             threads,
         };
         let mut r = run(2, 3, 1.9, 0.0);

@@ -82,11 +82,13 @@ mod tests {
             .map(|(i, &n)| Sample {
                 // One sample per unit (0.1 s), so the worker lines fall among them.
                 at: Duration::from_millis(100 * i as u64),
+                until: Duration::from_millis(100 * i as u64),
                 threads: (0..n as i32)
                     .map(|tid| ThreadSample {
                         pid: 1,
                         tid,
                         cpu_ns: 0,
+                        wait_ns: 0,
                         wchar: 0,
                         own_exe: true,
                     })

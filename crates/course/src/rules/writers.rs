@@ -60,11 +60,13 @@ mod tests {
             pid: 1,
             tid,
             cpu_ns: 0,
+            wait_ns: 0,
             wchar,
             own_exe: true,
         };
         run.samples = vec![Sample {
             at: Duration::ZERO,
+            until: Duration::ZERO,
             threads: vec![thread(1, 90), thread(2, 0), thread(3, 0)],
         }];
         let rule = "[[case.expect]]\nwriters = 3\n";
