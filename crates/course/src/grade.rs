@@ -83,6 +83,22 @@ impl Grader<'_> {
                 submission.display()
             );
         }
+        // Cargo runs in the stage, so a relative target dir would land there (where it
+        // cannot be created): it is taken from where the grader was started.
+        if self.target_dir.is_relative() {
+            let target_dir = std::path::absolute(&self.target_dir).with_context(|| {
+                format!(
+                    "cannot resolve the target dir {}",
+                    self.target_dir.display()
+                )
+            })?;
+            let grader = Grader {
+                root: self.root,
+                packages: self.packages.clone(),
+                target_dir,
+            };
+            return grader.grade(submission, specs);
+        }
         std::fs::create_dir_all(&self.target_dir).with_context(|| {
             format!("cannot create the target dir {}", self.target_dir.display())
         })?;

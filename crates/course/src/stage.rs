@@ -241,6 +241,9 @@ pub fn build_packages(
             command.env(name, value);
         }
     }
+    // No incremental caches: `forget_submission` deletes them after every build, so
+    // writing them is only cost (a tenth or more of each lesson's compile).
+    command.env("CARGO_INCREMENTAL", "0");
     command.current_dir(&stage).args([
         "build",
         "--offline",
