@@ -31,10 +31,27 @@ impl Args {
     }
 }
 
+/// Test threads when the caller sets none: most of the integration tests wait on lessons that
+/// sleep or on sandboxed builds, so twice the cores keeps both cores busy, where one test per
+/// core left them half idle (measured in README's "Development").
+const TEST_THREADS: &str = "4";
+
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["test", "--workspace"])
+    let mut command = Command::new(cargo);
+    command.args(["test", "--workspace"]);
+    // Lessons and exercises hold no tests of their own (the integration tests run them against
+    // their specs, and clippy checks the solutions): building a test harness for each of them
+    // and every solution example is left out. One that gains a test is tested again.
+    for package in course::workspace::packages(root)? {
+        if !has_tests(&package.dir) {
+            command.arg("--exclude").arg(&package.name);
+        }
+    }
+    if std::env::var_os("RUST_TEST_THREADS").is_none() {
+        command.env("RUST_TEST_THREADS", TEST_THREADS);
+    }
+    let status = command
         .args(&args.args)
         .current_dir(root)
         .status()
@@ -44,4 +61,39 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
         Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         None => ExitCode::FAILURE,
     })
+}
+
+/// Whether any Rust file under `dir` holds a test (`#[test]` or a `cfg(test)` module).
+fn has_tests(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let path = entry.path();
+        if path.is_dir() {
+            return path.file_name().is_some_and(|n| n != "target") && has_tests(&path);
+        }
+        path.extension().is_some_and(|e| e == "rs")
+            && std::fs::read_to_string(&path)
+                .is_ok_and(|text| text.contains("#[test]") || text.contains("cfg(test)"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_tests;
+
+    #[test]
+    fn a_package_with_a_test_anywhere_in_it_is_tested() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("src/deep")).unwrap();
+        std::fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").unwrap();
+        assert!(!has_tests(dir.path()));
+        std::fs::write(
+            dir.path().join("src/deep/more.rs"),
+            "#[test]\nfn works() {}\n",
+        )
+        .unwrap();
+        assert!(has_tests(dir.path()));
+    }
 }
