@@ -103,12 +103,16 @@ fn variants() -> Vec<Variant> {
         Variant {
             lesson: L1,
             test: "lesson-threads-and-processes: default",
-            what: "the spawned thread is never joined, so main reads the value too early",
+            what: "the spawned thread is never joined, so main may read the value too early",
             change: Change::Edits(&[(
                 "    thread.join().expect(\"the spawned thread panicked\");",
                 "    drop(thread);",
             )]),
-            because: &["lines `main`", "lines `spawned`", "order (expect.toml"],
+            // A race, not a sure failure: when the spawned thread happens to run before main
+            // reads, every line is right and in order, and no observation tells the runs
+            // apart. The specs catch it (on `main`, `spawned` or `order`) only when main wins,
+            // so a pass is not held against them; it fails for one of those reasons otherwise.
+            because: &[],
         },
         Variant {
             lesson: L1,
