@@ -28,7 +28,7 @@ pub type ParallelChildren = Spec;
 
 pub const SYNTAX: &str =
     "parallel_children = { from = \"a\", to = \"b\", max_children = N }";
-pub const DOC: &str = "from the first `a` line to the first `b` line after it, one child process per core (at most N) ran at the same time: the parent and that many children, each running the program's own executable, were seen alive at once (at least 3 on 2 cores), and the children's CPU time, read from the parent's `cutime` + `cstime`, was more than the wall time between the lines. On one core, or when other programs kept the cores too busy to show parallelism, the CPU time is not judged and the report says so";
+pub const DOC: &str = "from the first `a` line to the first `b` line after it, one child process per core (at most N) ran at the same time: the parent and that many children, each running the program's own executable, were seen alive at once (at least 3 on 2 cores), and the children's CPU time, read from the parent's `cutime` + `cstime`, was more than the wall time between the lines. On one core, or when other programs kept the cores too busy while the children wanted them (CPU time plus time waiting for a core), the CPU time is not judged and the report says so";
 pub const CLASS: Class = Class::Timing;
 
 /// Below this many cores left free by other programs, parallel children cannot be told from
@@ -149,7 +149,15 @@ impl Rule for ParallelChildren {
         // What other programs took in the phase: the machine's busy time less the tree's own.
         let others = cores_busy_elsewhere(run, start.as_secs_f64(), end.as_secs_f64()).unwrap_or(0.0);
         let free = cores as f64 - others;
-        if free < FREE_CORES_NEEDED {
+        // Children taking turns leave a core idle for other programs to fill, so a busy machine
+        // alone does not excuse them: the children must also have wanted the cores, their CPU
+        // time plus their time waiting for one (schedstat) adding up to 1.5 cores or more.
+        // Children too brief for the samples are given the benefit of the doubt.
+        let window = (start.as_secs_f64(), end.as_secs_f64());
+        let wanted = super::parallel::most_cores(&run.samples, window, 0.02, |t| {
+            t.cpu_ns + t.wait_ns
+        });
+        if free < FREE_CORES_NEEDED && wanted.is_none_or(|w| w >= FREE_CORES_NEEDED) {
             return Verdict::Busy(format!(
                 "other programs kept {others:.1} of the {cores} cores busy from `{from}` to `{to}`, \
                  leaving {:.1}: too few to show parallelism (the children used {} of CPU in {})",
@@ -293,6 +301,46 @@ parallel_children = { from = "one", to = "many", max_children = 8 }
             "{}",
             j.notes[0]
         );
+    }
+
+    #[test]
+    fn children_taking_turns_are_not_excused_by_others_filling_the_idle_core() {
+        // Others used 0.9 of the cores, but the samples show two children that took turns:
+        // neither waited for a core, and together they never wanted more than one.
+        let mut r = run(2, 3, 0.97, 0.9);
+        let child = |pid, ms: u64, wait_ms: u64| ThreadSample {
+            pid,
+            tid: pid,
+            cpu_ns: ms * 1_000_000,
+            wait_ns: wait_ms * 1_000_000,
+            wchar: 0,
+            own_exe: true,
+        };
+        let sample = |at: f64, threads| Sample {
+            at: Duration::from_secs_f64(at),
+            until: Duration::from_secs_f64(at),
+            threads,
+        };
+        r.samples = (0..10)
+            .map(|i| {
+                let t = 1.1 + 0.1 * i as f64;
+                let (a, b) = if i < 5 { (100 * i, 0) } else { (500, 100 * (i - 5)) };
+                // The parent (1) waits for both.
+                sample(t, vec![child(1, 0, 0), child(2, a, 0), child(3, b, 0)])
+            })
+            .collect();
+        let j = verdict(&r);
+        assert_eq!(j.failures.len(), 1, "{j:?}");
+        assert!(j.failures[0].got.contains("no more than one child computing"));
+        // The same children, each also waiting for a core as much as it ran: held back.
+        for (i, s) in r.samples.iter_mut().enumerate() {
+            for t in s.threads.iter_mut().filter(|t| t.pid != 1) {
+                t.wait_ns = 100_000_000 * i as u64;
+            }
+        }
+        let j = verdict(&r);
+        assert_eq!(j.failures, []);
+        assert!(j.notes[0].busy, "{}", j.notes[0]);
     }
 
     #[test]
