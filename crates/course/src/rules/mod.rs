@@ -156,19 +156,41 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    /// The real-time window (seconds since the start) from the first `from` line to the last
-    /// `to` line, or the whole run when the lines are missing.
-    pub fn window(&self, from: &str, to: &str) -> (f64, f64) {
-        let start = self
-            .of_kind(from)
-            .first()
-            .map_or(0.0, |s| s.line.at.as_secs_f64());
-        let end = self
-            .of_kind(to)
-            .last()
-            .map_or(self.run.wall.as_secs_f64(), |s| s.line.at.as_secs_f64());
-        (start, end.max(start))
+    /// The phase between the first `from` line and the last `to` line, in seconds since the
+    /// start (the whole run on a side without its line), and that phase in words. With
+    /// `to_written`, the phase ends at the earliest moment the `to` line can have been
+    /// written instead of when it was read: every sample before then saw only this phase.
+    pub fn phase(&self, from: Option<&str>, to: Option<&str>, to_written: bool) -> Phase {
+        let start = from
+            .and_then(|k| self.of_kind(k).first().map(|s| s.line.at.as_secs_f64()))
+            .unwrap_or(0.0);
+        let end = to
+            .and_then(|k| {
+                self.of_kind(k)
+                    .last()
+                    .map(|s| if to_written { s.line.after } else { s.line.at }.as_secs_f64())
+            })
+            .unwrap_or(f64::INFINITY);
+        let text = match (from, to) {
+            (Some(a), Some(b)) => format!("between the `{a}` and `{b}` lines"),
+            (Some(a), None) => format!("after the `{a}` line"),
+            (None, Some(b)) => format!("before the `{b}` line"),
+            (None, None) => "in the whole run".into(),
+        };
+        Phase {
+            start,
+            end: end.max(start),
+            text,
+        }
     }
+}
+
+/// A stretch of a run between two lines: seconds since the start, and how to say it.
+pub struct Phase {
+    pub start: f64,
+    pub end: f64,
+    /// "between the `a` and `b` lines", or "in the whole run".
+    pub text: String,
 }
 
 /// The line kinds a rule may name, for its validation; errors are prefixed with the rule's name.

@@ -97,8 +97,12 @@ pub(crate) fn most_cores(
 
 impl Rule for Parallel {
     fn judge(&self, cx: &Ctx) -> Verdict {
-        let window = phase_window(cx, self.from.as_deref(), self.to.as_deref());
-        let phase = phase_text(self.from.as_deref(), self.to.as_deref());
+        let super::Phase {
+            start,
+            end,
+            text: phase,
+        } = cx.phase(self.from.as_deref(), self.to.as_deref(), true);
+        let window = (start, end);
         let cores = cx.run.cores;
         if cores < 2 {
             return Verdict::NotJudged(format!(
@@ -136,37 +140,6 @@ impl Rule for Parallel {
                 ),
             },
         )
-    }
-}
-
-/// The real-time window between the first `from` line and the earliest moment the last `to`
-/// line can have been written: within it, every sample saw only this phase's work.
-fn phase_window(cx: &Ctx, from: Option<&str>, to: Option<&str>) -> (f64, f64) {
-    let (start, _) = window(cx, from, None);
-    let end = to
-        .and_then(|k| cx.of_kind(k).last().map(|s| s.line.after.as_secs_f64()))
-        .unwrap_or(f64::INFINITY);
-    (start, end.max(start))
-}
-
-/// The real-time window between the first `from` line and the last `to` line.
-pub(crate) fn window(cx: &Ctx, from: Option<&str>, to: Option<&str>) -> (f64, f64) {
-    let start = from
-        .and_then(|k| cx.of_kind(k).first().map(|s| s.line.at.as_secs_f64()))
-        .unwrap_or(0.0);
-    let end = to
-        .and_then(|k| cx.of_kind(k).last().map(|s| s.line.at.as_secs_f64()))
-        .unwrap_or(f64::INFINITY);
-    (start, end.max(start))
-}
-
-/// "between the `a` line and the `b` line", or "in the whole run".
-pub(crate) fn phase_text(from: Option<&str>, to: Option<&str>) -> String {
-    match (from, to) {
-        (Some(a), Some(b)) => format!("between the `{a}` and `{b}` lines"),
-        (Some(a), None) => format!("after the `{a}` line"),
-        (None, Some(b)) => format!("before the `{b}` line"),
-        (None, None) => "in the whole run".into(),
     }
 }
 

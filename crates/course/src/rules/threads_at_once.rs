@@ -2,7 +2,6 @@
 
 use serde::Deserialize;
 
-use super::parallel::{phase_text, window};
 use super::{Class, Ctx, Known, Rule, Verdict};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -35,7 +34,11 @@ pub fn compile(spec: &Spec, known: &Known) -> Result<ThreadsAtOnce, String> {
 
 impl Rule for ThreadsAtOnce {
     fn judge(&self, cx: &Ctx) -> Verdict {
-        let (start, end) = window(cx, self.from.as_deref(), self.to.as_deref());
+        let super::Phase {
+            start,
+            end,
+            text: phase,
+        } = cx.phase(self.from.as_deref(), self.to.as_deref(), false);
         let inside: Vec<usize> = cx
             .run
             .samples
@@ -44,7 +47,6 @@ impl Rule for ThreadsAtOnce {
             .map(|s| s.threads.len())
             .collect();
         let most = inside.iter().copied().max().unwrap_or(0);
-        let phase = phase_text(self.from.as_deref(), self.to.as_deref());
         let expected = match (self.min, self.max) {
             (Some(a), Some(b)) => format!("{a} to {b} threads alive at once {phase}"),
             (Some(a), None) => format!("at least {a} threads alive at once {phase}"),
