@@ -13,6 +13,8 @@
 //! programs, and the rule is not judged (a grader runs the case again); threads taking
 //! turns never want more than about one core, since the one without its turn sleeps.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 use super::{Class, Ctx, Known, Rule, Verdict};
@@ -54,6 +56,9 @@ pub fn compile(spec: &Spec, known: &Known) -> Result<Parallel, String> {
     Ok(spec.clone())
 }
 
+/// One sample's counter for each thread, by (pid, tid).
+type ByThread = HashMap<(i32, i32), u64>;
+
 /// The most cores' worth the program's threads used together between two samples inside
 /// `window` (seconds), counting for each thread what `counter` says it gained, over the
 /// longest the interval can have lasted (from the first sample's start to the second's end
@@ -65,28 +70,28 @@ pub(crate) fn most_cores(
     min_secs: f64,
     counter: impl Fn(&ThreadSample) -> u64,
 ) -> Option<f64> {
-    let inside: Vec<&Sample> = samples
+    // Each sample's counters by thread, looked up once: a program may run thousands of
+    // threads, and every sample is paired with up to 20 others.
+    let inside: Vec<(&Sample, ByThread)> = samples
         .iter()
         .filter(|s| s.at.as_secs_f64() >= window.0 && s.until.as_secs_f64() <= window.1)
+        .map(|s| {
+            let by_thread = s.threads.iter().map(|t| ((t.pid, t.tid), counter(t)));
+            (s, by_thread.collect())
+        })
         .collect();
     let mut best: Option<f64> = None;
-    for (i, a) in inside.iter().enumerate() {
+    for (i, (a, at_a)) in inside.iter().enumerate() {
         // Intervals of up to 20 samples: a short one catches a brief parallel burst, a longer
         // one a burst the load spread thin.
-        for b in inside.iter().skip(i + 1).take(20) {
+        for (b, at_b) in inside.iter().skip(i + 1).take(20) {
             let wall = b.until.saturating_sub(a.at).as_secs_f64();
             if wall <= 0.0 || b.at.saturating_sub(a.at).as_secs_f64() < min_secs {
                 continue;
             }
-            let gained: u64 = b
-                .threads
+            let gained: u64 = at_b
                 .iter()
-                .filter_map(|t| {
-                    a.threads
-                        .iter()
-                        .find(|s| s.pid == t.pid && s.tid == t.tid)
-                        .map(|s| counter(t).saturating_sub(counter(s)))
-                })
+                .filter_map(|(thread, now)| at_a.get(thread).map(|then| now.saturating_sub(*then)))
                 .sum();
             let cores = gained as f64 / 1e9 / wall;
             best = Some(best.map_or(cores, |b: f64| b.max(cores)));
