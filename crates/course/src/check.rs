@@ -113,10 +113,10 @@ pub fn check_case(program: &Program, case: &Case, trust: Trust) -> CaseResult {
 pub fn check_case_runs(program: &Program, case: &Case, trust: Trust, runs: usize) -> CaseResult {
     let _ahead = AheadOfOtherWork::new();
     let options = options(program, case, trust);
-    let first = checked(case, run(&options));
-    let mut first = until_judged(first, runs, || {
+    let once = || checked(case, run(&options));
+    let mut first = until_judged(once(), runs, || {
         std::thread::sleep(BUSY_PAUSE);
-        checked(case, run(&options))
+        once()
     });
     if first.passed() || runs <= 1 || !worth_rerunning(&first) {
         return first;
@@ -126,7 +126,7 @@ pub fn check_case_runs(program: &Program, case: &Case, trust: Trust, runs: usize
     // in which that rule held: it is counted apart.
     let mut unjudged = 0;
     for _ in 1..runs {
-        let again = checked(case, run(&options));
+        let again = once();
         if again.passed() && again.busy {
             unjudged += 1;
         } else {
@@ -207,7 +207,8 @@ static AHEAD: std::sync::Mutex<(usize, Option<i32>)> = std::sync::Mutex::new((0,
 /// Linux shares the CPU fairly between sessions (autogroups) before nice values count, so
 /// a build in another terminal would take half the cores from the program, whatever its
 /// own priority: the session as a whole is put ahead too (root only; `None` elsewhere).
-fn autogroup_nice(set: Option<i32>) -> Option<i32> {
+/// Returns the nice value it had.
+fn set_autogroup_nice(nice: i32) -> Option<i32> {
     let path = "/proc/self/autogroup";
     // "/autogroup-301 nice 0"
     let before = std::fs::read_to_string(path)
@@ -217,9 +218,7 @@ fn autogroup_nice(set: Option<i32>) -> Option<i32> {
         .trim()
         .parse()
         .ok()?;
-    if let Some(nice) = set {
-        std::fs::write(path, nice.to_string()).ok()?;
-    }
+    std::fs::write(path, nice.to_string()).ok()?;
     Some(before)
 }
 
@@ -227,7 +226,7 @@ impl AheadOfOtherWork {
     fn new() -> AheadOfOtherWork {
         let mut ahead = AHEAD.lock().unwrap_or_else(|e| e.into_inner());
         if ahead.0 == 0 {
-            ahead.1 = autogroup_nice(Some(-10));
+            ahead.1 = set_autogroup_nice(-10);
         }
         ahead.0 += 1;
         // SAFETY: getpriority and setpriority on the calling thread (a Linux thread has its
@@ -256,7 +255,7 @@ impl Drop for AheadOfOtherWork {
         if ahead.0 == 0
             && let Some(before) = ahead.1.take()
         {
-            autogroup_nice(Some(before));
+            set_autogroup_nice(before);
         }
     }
 }
