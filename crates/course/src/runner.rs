@@ -1162,9 +1162,13 @@ mod tests {
             run.exe.as_deref(),
             std::fs::canonicalize("/bin/sh").ok().as_deref()
         );
-        let most = run.samples.iter().map(Sample::processes).max().unwrap();
-        assert!(most.0 >= 3, "{most:?}");
-        assert_eq!(most.1, 1, "only the shell runs /bin/sh itself");
+        // A child caught between fork and exec still runs /bin/sh, so one sample may count
+        // it; in the 0.3 s both children sleep, some sample sees them as `sleep`.
+        let counts: Vec<(usize, usize)> = run.samples.iter().map(Sample::processes).collect();
+        assert!(
+            counts.iter().any(|&(all, own)| all >= 3 && own == 1),
+            "no sample saw the shell and its two children with only the shell running /bin/sh: {counts:?}"
+        );
     }
 
     #[test]
