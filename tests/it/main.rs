@@ -1,5 +1,8 @@
 //! The one integration test binary; each module covers one topic.
 
+// `for_each_lesson!(m)`: `m!(test_name, "folder")` for every lesson, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
+
 /// `cargo xtask bench --quick`: every row is produced.
 mod bench;
 /// Lesson 1's `communicate` and lesson 5's `cpu`: wrong variants fail for the reason the spec gives.

@@ -52,86 +52,101 @@ fn restore(lesson: &Package, copy_dir: &Path) {
     }
 }
 
-#[test]
-fn every_try_it_change_does_what_it_says() {
-    // A target dir of its own: the only test building there, it needs no turn at the
-    // copies' lock, so the suite's longest build-and-run test runs beside those that take it.
+/// One test per lesson (see build.rs), so the lessons' Try-it changes build and run side by
+/// side with the rest of the suite.
+macro_rules! try_it_test {
+    ($name:ident, $folder:literal) => {
+        #[test]
+        fn $name() {
+            every_try_it_change_does_what_it_says($folder);
+        }
+    };
+}
+for_each_lesson!(try_it_test);
+
+/// Applies each of the lesson's Try-it changes to a copy of the course, builds it and checks
+/// that it does what the README says.
+fn every_try_it_change_does_what_it_says(folder: &str) {
+    // A target dir of the Try-it tests' own: no other test builds lessons there, so they
+    // need no turn at the copies' lock. Each test builds only its own lesson, from its own
+    // copy, and cargo's lock on the target dir keeps their builds one at a time.
     let copy = support::copy_of_course();
     let target = support::root().join("target").join("it-tryit");
+    let lesson = support::lessons()
+        .into_iter()
+        .find(|l| l.folder() == folder)
+        .unwrap_or_else(|| panic!("no lesson in lessons/{folder}"));
     let mut failed = Vec::new();
     let mut checked = 0;
-    for lesson in support::lessons() {
-        let folder = lesson.dir.file_name().unwrap();
-        let dir = copy.path().join("lessons").join(folder);
-        let spec = Spec::load(&lesson.spec_path()).unwrap();
-        let try_path = lesson.dir.join(tryit::FILE);
-        for (i, item) in try_it(lesson).items.iter().enumerate() {
-            for check in &item.check {
-                let name = format!("{} Try it {}", lesson.name, i + 1);
-                restore(lesson, &dir);
-                if let Err(error) = tryit::apply(&dir, &check.patch) {
-                    failed.push(format!("{name}: {error:#}"));
-                    continue;
-                }
-                let build = workspace::build(copy.path(), &[&lesson.name], Some(&target)).unwrap();
-                checked += 1;
-                if let Some(expected) = &check.compile_error {
-                    let errors = build.errors.get(&lesson.name).cloned().unwrap_or_default();
-                    if !tryit::compile_error_matches(&errors, expected) {
-                        failed.push(format!(
-                            "{name}: expected the build to fail with {expected}; it {}",
-                            if errors.is_empty() {
-                                "compiled".to_owned()
-                            } else {
-                                format!("failed with:\n{errors}")
-                            }
-                        ));
-                    }
-                    continue;
-                }
-                let Some(binary) = build.binaries.get(&lesson.name) else {
+    let dir = copy.path().join("lessons").join(folder);
+    let spec = Spec::load(&lesson.spec_path()).unwrap();
+    let try_path = lesson.dir.join(tryit::FILE);
+    for (i, item) in try_it(lesson).items.iter().enumerate() {
+        for check in &item.check {
+            let name = format!("{} Try it {}", lesson.name, i + 1);
+            restore(lesson, &dir);
+            if let Err(error) = tryit::apply(&dir, &check.patch) {
+                failed.push(format!("{name}: {error:#}"));
+                continue;
+            }
+            let build = workspace::build(copy.path(), &[&lesson.name], Some(&target)).unwrap();
+            checked += 1;
+            if let Some(expected) = &check.compile_error {
+                let errors = build.errors.get(&lesson.name).cloned().unwrap_or_default();
+                if !tryit::compile_error_matches(&errors, expected) {
                     failed.push(format!(
-                        "{name}: does not compile:\n{}",
-                        build.errors.get(&lesson.name).cloned().unwrap_or_default()
+                        "{name}: expected the build to fail with {expected}; it {}",
+                        if errors.is_empty() {
+                            "compiled".to_owned()
+                        } else {
+                            format!("failed with:\n{errors}")
+                        }
                     ));
-                    continue;
-                };
-                let mut program = match check.program {
-                    Runs::Rust => Program::binary(binary),
-                    Runs::Python => Program::python(&dir.join("original.py")),
-                };
-                if let Some(cpus) = &check.cpus {
-                    let list: Vec<String> = cpus.iter().map(usize::to_string).collect();
-                    let mut leading: Vec<OsString> =
-                        vec!["-c".into(), list.join(",").into(), program.path.into()];
-                    leading.extend(program.leading_args);
-                    program = Program {
-                        path: "taskset".into(),
-                        leading_args: leading,
-                    };
                 }
-                for case in check.cases(&spec, &try_path).unwrap() {
-                    let mut options = check::options(&program, &case, Trust::Course);
-                    options
-                        .env
-                        .extend(check.env.iter().map(|(k, v)| (k.into(), v.into())));
-                    let run = runner::run(&options);
-                    if let Err(failures) = check::assert(&case, &run) {
-                        let result = course::CaseResult {
-                            case: case.clone(),
-                            run,
-                            failures,
-                            notes: Vec::new(),
-                            runs: 1,
-                            failed_runs: 1,
-                            busy: false,
-                        };
-                        failed.push(format!(
-                            "{name} ({:?}): not what it says:\n{}",
-                            case.name,
-                            explain::explain(&result, 30)
-                        ));
-                    }
+                continue;
+            }
+            let Some(binary) = build.binaries.get(&lesson.name) else {
+                failed.push(format!(
+                    "{name}: does not compile:\n{}",
+                    build.errors.get(&lesson.name).cloned().unwrap_or_default()
+                ));
+                continue;
+            };
+            let mut program = match check.program {
+                Runs::Rust => Program::binary(binary),
+                Runs::Python => Program::python(&dir.join("original.py")),
+            };
+            if let Some(cpus) = &check.cpus {
+                let list: Vec<String> = cpus.iter().map(usize::to_string).collect();
+                let mut leading: Vec<OsString> =
+                    vec!["-c".into(), list.join(",").into(), program.path.into()];
+                leading.extend(program.leading_args);
+                program = Program {
+                    path: "taskset".into(),
+                    leading_args: leading,
+                };
+            }
+            for case in check.cases(&spec, &try_path).unwrap() {
+                let mut options = check::options(&program, &case, Trust::Course);
+                options
+                    .env
+                    .extend(check.env.iter().map(|(k, v)| (k.into(), v.into())));
+                let run = runner::run(&options);
+                if let Err(failures) = check::assert(&case, &run) {
+                    let result = course::CaseResult {
+                        case: case.clone(),
+                        run,
+                        failures,
+                        notes: Vec::new(),
+                        runs: 1,
+                        failed_runs: 1,
+                        busy: false,
+                    };
+                    failed.push(format!(
+                        "{name} ({:?}): not what it says:\n{}",
+                        case.name,
+                        explain::explain(&result, 30)
+                    ));
                 }
             }
         }
