@@ -140,3 +140,40 @@ pub fn processes_with_env(marker: &str) -> Vec<i32> {
         })
         .collect()
 }
+
+/// A counting semaphore: at most `n` holders of a turn at once (std has none; this is the
+/// textbook Mutex and Condvar pair, too small to take a crate for).
+pub struct Turns {
+    free: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+impl Turns {
+    pub const fn new(n: usize) -> Turns {
+        Turns {
+            free: std::sync::Mutex::new(n),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Waits for a turn; it is given back when the returned guard drops.
+    pub fn take(&self) -> Turn<'_> {
+        let mut free = self.free.lock().unwrap_or_else(|p| p.into_inner());
+        while *free == 0 {
+            free = self.freed.wait(free).unwrap_or_else(|p| p.into_inner());
+        }
+        *free -= 1;
+        Turn { turns: self }
+    }
+}
+
+pub struct Turn<'a> {
+    turns: &'a Turns,
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        *self.turns.free.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        self.turns.freed.notify_one();
+    }
+}
