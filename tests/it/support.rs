@@ -42,12 +42,14 @@ pub fn translations() -> Vec<&'static str> {
     translations
 }
 
-/// Every binary of the workspace, built once per test run (`CARGO_BIN_EXE_*` only sees this
-/// package's own binaries, so the lessons and xtask are built here and found by path).
+/// The binaries the tests run from the checkout, built once per test run: the lessons,
+/// xtask, the grader it starts and the bench (`CARGO_BIN_EXE_*` only sees this package's own
+/// binaries, so they are built here and found by path). The exercises are built only in
+/// copies of the course, by the commands under test, so they are left out.
 pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
     static BINS: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
     BINS.get_or_init(|| {
-        let mut packages: Vec<&str> = packages().iter().map(|u| u.name.as_str()).collect();
+        let mut packages: Vec<&str> = lessons().iter().map(|u| u.name.as_str()).collect();
         packages.extend(["xtask", "bench", "grader"]);
         let build = workspace::build(&root(), &packages, None).expect("cargo build");
         assert!(
