@@ -138,9 +138,15 @@ pub fn processes_of_user(uid: u32) -> usize {
 
 /// The children of `pid`'s main thread, from `/proc/PID/task/PID/children`.
 pub fn children(pid: i32) -> Vec<i32> {
-    std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+    thread_children(pid, pid)
+}
+
+/// The children one thread of `pid` started (`/proc/PID/task/TID/children`: a child is
+/// listed under the thread that forked it).
+pub fn thread_children(pid: i32, tid: i32) -> Vec<i32> {
+    std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/children"))
         .map(|text| {
-            text.split_whitespace()
+            text.split_ascii_whitespace()
                 .filter_map(|c| c.parse().ok())
                 .collect()
         })

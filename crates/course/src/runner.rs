@@ -724,7 +724,23 @@ struct Tree {
     reaped_children_trace: u64,
     cores: usize,
     cpu_samples: Vec<CpuSample>,
+    /// The pids of the tree at the last look, where the next cheap look starts.
+    last_members: Vec<i32>,
+    /// Looks taken, so every [`SCAN_EVERY`]th reads all of /proc.
+    looks: usize,
 }
+
+/// Every this many samples, the tree is found by reading every process on the machine; in
+/// between, from the processes last seen and the children of each of their threads.
+///
+/// Reading `/proc/PID/stat` of every process every 10 ms cost a running program's sampler
+/// about a quarter of a core on a quiet machine, and more the busier the machine (each
+/// process is one read), which took CPU from the very programs whose parallelism it
+/// measures. The walk costs a few reads per process of the tree. It misses only a process
+/// that left it between two looks: orphaned (its parent gone, it is now init's child) but
+/// still in the program's process group, which the scan then finds, within 0.1 s; under
+/// the sandbox the launcher is a subreaper, so orphans stay its children and are walked.
+const SCAN_EVERY: usize = 10;
 
 /// Samples kept per run: 10 minutes of 10 ms samples; past that only peaks are updated.
 const MAX_SAMPLES: usize = 60_000;
@@ -748,10 +764,49 @@ impl Tree {
             reaped_children_trace: 0,
             cores: available_cores(Some(pgid)),
             cpu_samples: Vec::new(),
+            last_members: Vec::new(),
+            looks: 0,
         }
     }
 
-    fn members(&mut self) -> Vec<ProcStat> {
+    /// The processes of the tree now (zombies included): every [`SCAN_EVERY`]th look, and
+    /// whenever `thorough`, from all of /proc; otherwise by the walk described there.
+    fn members(&mut self, thorough: bool) -> Vec<ProcStat> {
+        self.looks += 1;
+        let members = if thorough || self.looks % SCAN_EVERY == 1 {
+            self.members_by_scan()
+        } else {
+            self.members_by_walk()
+        };
+        self.last_members = members.iter().map(|s| s.pid).collect();
+        members
+    }
+
+    /// The processes last seen (and the group's leader), and every child of any of their
+    /// threads, recursively.
+    fn members_by_walk(&mut self) -> Vec<ProcStat> {
+        let mut queue = self.last_members.clone();
+        queue.push(self.pgid);
+        let mut looked_at = BTreeSet::new();
+        let mut members = Vec::new();
+        while let Some(pid) = queue.pop() {
+            if !looked_at.insert(pid) {
+                continue;
+            }
+            let Some(stat) = procfs::stat(pid) else {
+                continue;
+            };
+            for tid in procfs::tasks(pid) {
+                queue.extend(procfs::thread_children(pid, tid));
+            }
+            self.known.insert(pid);
+            members.push(stat);
+        }
+        members
+    }
+
+    /// Every process of the machine in the program's group, or whose parent is in the tree.
+    fn members_by_scan(&mut self) -> Vec<ProcStat> {
         let all = read_all_stats();
         // A process belongs to the tree if it is in the group, or its parent does.
         let mut members: Vec<ProcStat> = Vec::new();
@@ -779,7 +834,7 @@ impl Tree {
 
     fn sample(&mut self) {
         let at = self.started.elapsed();
-        let members = self.members();
+        let members = self.members(false);
         let live: Vec<&ProcStat> = members
             .iter()
             .filter(|s| s.state != b'Z' && s.state != b'X' && Some(s.pid) != self.skip)
@@ -863,7 +918,7 @@ impl Tree {
 
     /// Pids of the tree that are alive (not zombies).
     fn alive(&mut self) -> Vec<i32> {
-        self.members()
+        self.members(true)
             .into_iter()
             .filter(|s| s.state != b'Z' && s.state != b'X' && Some(s.pid) != self.skip)
             .map(|s| s.pid)
