@@ -49,15 +49,24 @@ pub fn translations() -> Vec<&'static str> {
 pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
     static BINS: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
     BINS.get_or_init(|| {
-        let mut packages: Vec<&str> = lessons().iter().map(|u| u.name.as_str()).collect();
-        packages.extend(["xtask", "bench", "grader"]);
-        let build = workspace::build(&root(), &packages, None).expect("cargo build");
-        assert!(
-            build.errors.is_empty(),
-            "the course does not compile: {:?}",
-            build.errors
-        );
-        build.binaries
+        // Built as `cargo xtask` builds them: cargo unifies the features of the packages one
+        // call builds, so xtask built beside the grader (which turns on the engine's `grade`
+        // feature) or the bench (clap's derive) would be compiled anew, where alone it is the
+        // one `cargo xtask` already built. The bench links the lessons' tokio and rayon, so it
+        // is built with them.
+        let mut lessons_and_bench: Vec<&str> = lessons().iter().map(|u| u.name.as_str()).collect();
+        lessons_and_bench.push("bench");
+        let mut binaries = BTreeMap::new();
+        for packages in [&["xtask"][..], &["grader"], &lessons_and_bench] {
+            let build = workspace::build(&root(), packages, None).expect("cargo build");
+            assert!(
+                build.errors.is_empty(),
+                "the course does not compile: {:?}",
+                build.errors
+            );
+            binaries.extend(build.binaries);
+        }
+        binaries
     })
 }
 
