@@ -116,6 +116,50 @@ pub fn thread_cpu_ns(pid: i32, tid: i32) -> Option<(u64, u64)> {
     Some(((ticks as f64 / ticks_per_second() as f64 * 1e9) as u64, 0))
 }
 
+/// How far a running thread's CPU time, as `/proc/.../schedstat` reports it, may lag behind
+/// what it has used: the kernel adds a running thread's time to that total only at each
+/// scheduler tick (1/HZ s) and when the thread leaves its core, so the lag is one tick.
+///
+/// HZ is a kernel build option that `/proc` does not show, so it is measured, once per
+/// process: this thread computes for a few ticks while reading its own total, whose largest
+/// step is one tick. The result is clamped to 1–10 ms (HZ=1000 to HZ=100, the range kernels
+/// are built with), and is 10 ms when schedstat cannot be read.
+pub fn cpu_time_lag_ns() -> u64 {
+    static LAG: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    const MAX: u64 = 10_000_000;
+    *LAG.get_or_init(|| {
+        let read = || {
+            std::fs::read_to_string("/proc/thread-self/schedstat")
+                .ok()?
+                .split_ascii_whitespace()
+                .next()?
+                .parse::<u64>()
+                .ok()
+        };
+        let Some(mut last) = read() else {
+            return MAX;
+        };
+        let started = std::time::Instant::now();
+        let (mut steps, mut largest) = (0, 0);
+        // Three steps see at least two whole ticks; 60 ms is enough for three at HZ=100.
+        while steps < 3 && started.elapsed() < std::time::Duration::from_millis(60) {
+            let Some(now) = read() else {
+                return MAX;
+            };
+            if now != last {
+                steps += 1;
+                largest = largest.max(now - last);
+                last = now;
+            }
+        }
+        if steps < 2 {
+            MAX
+        } else {
+            largest.clamp(1_000_000, MAX)
+        }
+    })
+}
+
 /// The bytes a thread has written so far (`wchar` of its own io file; 0 when unreadable).
 pub fn thread_wchar(pid: i32, tid: i32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/io"))
@@ -222,6 +266,13 @@ fn page_size() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_running_threads_cpu_time_lags_by_one_tick_of_some_kernel_rate() {
+        // HZ is 100 to 1000 on the kernels in use: one tick is 1 to 10 ms.
+        let lag = cpu_time_lag_ns();
+        assert!((1_000_000..=10_000_000).contains(&lag), "{lag}");
+    }
 
     #[test]
     fn a_command_name_with_spaces_and_parentheses_is_skipped() {

@@ -131,6 +131,9 @@ pub struct Run {
     pub cores: usize,
     /// CPU time at each sample, so a rule can weigh the work done between two lines.
     pub cpu_samples: Vec<CpuSample>,
+    /// How far a running thread's CPU time in `samples` may lag behind what it had used
+    /// (one scheduler tick; see [`procfs::cpu_time_lag_ns`]).
+    pub cpu_lag: Duration,
 }
 
 /// CPU time as it stood at one sample of the process tree.
@@ -455,6 +458,7 @@ pub fn run(options: &RunOptions) -> Run {
         cores: tree.cores,
         samples: tree.samples,
         cpu_samples: tree.cpu_samples,
+        cpu_lag: Duration::from_nanos(procfs::cpu_time_lag_ns()),
     }
 }
 
@@ -489,6 +493,7 @@ fn failed(options: &RunOptions, started: Instant, why: String) -> Run {
         reaped_a_child: false,
         cores: available_cores(None),
         cpu_samples: Vec::new(),
+        cpu_lag: Duration::from_millis(10),
     }
 }
 
@@ -1012,6 +1017,7 @@ pub(crate) fn fake_run(lines: &[(f64, &str)], ending: Ending) -> Run {
         children: 0,
         reaped_a_child: false,
         cores: 2,
+        cpu_lag: Duration::from_millis(10),
     }
 }
 

@@ -14,6 +14,7 @@
 //! turns never want more than about one core, since the one without its turn sleeps.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -30,12 +31,13 @@ pub struct Spec {
 pub type Parallel = Spec;
 
 pub const SYNTAX: &str = "parallel = { from = \"a\", to = \"b\", at_least = N }";
-pub const DOC: &str = "between the first `a` line and the last `b` line (the whole run without them), at least N threads computed at the same moment: between two 10 ms samples of /proc, the CPU time the program's threads gained adds up to more than N − 0.8 times the time that passed, which threads taking turns (at a lock, or spawned and joined one at a time) never reach. The phase ends at the earliest moment the `b` line can have been written, so a line read late never lends it the next phase's work. N is capped at the cores the program may use; with one core, or when the threads wanted more than N − 0.5 cores (CPU time plus time waiting for a core) but other programs kept them from getting them, the rule is not judged and the report says so";
+pub const DOC: &str = "between the first `a` line and the last `b` line (the whole run without them), at least N threads computed at the same moment: between two samples of /proc (taken every 10 ms, up to 20 apart), the CPU time the program's threads gained, each counted less one scheduler tick (measured, 1–10 ms: the most a running thread's CPU time can lag as the kernel reports it), adds up to more than N − 0.8 times the time that passed, which threads taking turns (at a lock, or spawned and joined one at a time) never reach. The phase ends at the earliest moment the `b` line can have been written, so a line read late never lends it the next phase's work. N is capped at the cores the program may use; with one core, or when the threads wanted more than N − 0.5 cores (CPU time plus time waiting for a core) but other programs kept them from getting them, the rule is not judged and the report says so";
 pub const CLASS: Class = Class::Timing;
 
 /// How far above one core's worth per thread beyond the first the program's CPU time must
-/// go: 0.2 of a core, a margin no measuring error of two samples comes near, since each
-/// interval is bounded by the moments its samples' reading began and ended.
+/// go: 0.2 of a core. Each interval is bounded by the moments its samples' reading began and
+/// ended, and each reading's lag is taken off (see [`most_cores`]), so no measuring error
+/// can make up the difference.
 const MARGIN: f64 = 0.2;
 
 /// Cores' worth of CPU time plus time waiting for a core, below N, at which threads are
@@ -60,16 +62,24 @@ pub fn compile(spec: &Spec, known: &Known) -> Result<Parallel, String> {
 type ByThread = HashMap<(i32, i32), u64>;
 
 /// The most cores' worth the program's threads used together between two samples inside
-/// `window` (seconds), counting for each thread what `counter` says it gained, over the
-/// longest the interval can have lasted (from the first sample's start to the second's end
-/// of reading /proc), for intervals of at least `min_secs`. `None` when no two samples lie
-/// inside the window.
+/// `window` (seconds), counting for each thread what `counter` says it gained less `lag`,
+/// over the longest the interval can have lasted (from the first sample's start to the
+/// second's end of reading /proc), for intervals of at least `min_secs`. `None` when no two
+/// samples lie inside the window.
+///
+/// `lag` is how far a reading may trail: the kernel adds a running thread's time to its
+/// total only at each scheduler tick, so a thread read a few ms behind at one sample and on
+/// time at the next was seen gaining 16 ms of CPU in 12 ms, one thread looking like 1.3
+/// cores. Taking one tick off each thread's gain means stale readings never add up to
+/// parallel work; threads computing together still show it over a few samples.
 pub(crate) fn most_cores(
     samples: &[Sample],
     window: (f64, f64),
     min_secs: f64,
+    lag: Duration,
     counter: impl Fn(&ThreadSample) -> u64,
 ) -> Option<f64> {
+    let lag = u64::try_from(lag.as_nanos()).unwrap_or(u64::MAX);
     // Each sample's counters by thread, looked up once: a program may run thousands of
     // threads, and every sample is paired with up to 20 others.
     let inside: Vec<(&Sample, ByThread)> = samples
@@ -91,7 +101,10 @@ pub(crate) fn most_cores(
             }
             let gained: u64 = at_b
                 .iter()
-                .filter_map(|(thread, now)| at_a.get(thread).map(|then| now.saturating_sub(*then)))
+                .filter_map(|(thread, now)| {
+                    at_a.get(thread)
+                        .map(|then| now.saturating_sub(*then).saturating_sub(lag))
+                })
                 .sum();
             let cores = gained as f64 / 1e9 / wall;
             best = Some(best.map_or(cores, |b: f64| b.max(cores)));
@@ -116,11 +129,15 @@ impl Rule for Parallel {
         }
         let need = self.at_least.min(cores);
         let samples = &cx.run.samples;
-        let used = most_cores(samples, window, 0.0, |t| t.cpu_ns);
+        let used = most_cores(samples, window, 0.0, cx.run.cpu_lag, |t| t.cpu_ns);
         if used.is_some_and(|used| used > need as f64 - 1.0 + MARGIN) {
             return Verdict::Holds;
         }
-        let wanted = most_cores(samples, window, WANT_OVER_SECS, |t| t.cpu_ns + t.wait_ns);
+        // What the threads wanted is taken as read: it only ever excuses a program, never
+        // passes one, and a thread waiting for a core has its wait added only once it gets one.
+        let wanted = most_cores(samples, window, WANT_OVER_SECS, Duration::ZERO, |t| {
+            t.cpu_ns + t.wait_ns
+        });
         if let Some(wanted) = wanted.filter(|w| *w >= need as f64 - WANTED_SLACK) {
             return Verdict::Busy(format!(
                 "the threads wanted {wanted:.1} cores {phase} (CPU time plus time waiting for one), but other programs left them at most {:.1} cores' worth: too few to show {need} threads computing at once",
@@ -197,16 +214,39 @@ mod tests {
         judge_run(&run(work, cores))
     }
 
+    /// `n` samples of main (1) waiting in a join while threads 2 and 3 each gain `tenths`
+    /// of a millisecond of CPU time per 10 ms.
+    fn computing(n: u64, tenths: u64) -> Vec<Vec<(i32, u64)>> {
+        (0..n)
+            .map(|i| vec![(1, 0), (2, i * tenths), (3, i * tenths)])
+            .collect()
+    }
+
+    fn slices(work: &[Vec<(i32, u64)>]) -> Vec<&[(i32, u64)]> {
+        work.iter().map(|w| w.as_slice()).collect()
+    }
+
     #[test]
     fn two_threads_computing_at_once_are_parallel() {
-        // Main (1) waits in a join; 2 and 3 compute, sharing a busy machine's cores in
-        // slices: 15 ms of CPU each in 21 ms, 1.4 cores' worth.
-        let together: &[&[(i32, u64)]] = &[
-            &[(1, 0), (2, 0), (3, 0)],
-            &[(1, 0), (2, 70), (3, 80)],
-            &[(1, 0), (2, 150), (3, 150)],
+        // 2 and 3 compute, sharing a busy machine's cores in slices: 8 ms of CPU each in
+        // every 10 ms, 1.6 cores' worth, seen over a few samples despite the readings' lag.
+        let together = computing(12, 80);
+        assert!(judge(&slices(&together), 2).passed());
+    }
+
+    #[test]
+    fn a_reading_behind_by_a_tick_does_not_make_one_thread_parallel() {
+        // Thread 2 computes alone, one core's worth; its reading at 0.01 s lags 6 ms behind
+        // (the kernel had not counted its running time since the last tick). Taken as
+        // read, it gained 16 ms in 11 ms: 1.45 cores.
+        let alone: &[&[(i32, u64)]] = &[
+            &[(1, 0), (2, 0)],
+            &[(1, 0), (2, 40)],
+            &[(1, 0), (2, 200)],
+            &[(1, 0), (2, 300)],
         ];
-        assert!(judge(together, 2).passed());
+        let j = judge(alone, 2);
+        assert_eq!(j.failures[0].rule, "parallel", "{j:?}");
     }
 
     #[test]
@@ -272,13 +312,8 @@ mod tests {
     fn threads_a_busy_machine_held_back_are_a_note() {
         // Two threads that each ran 4 ms of every 10 and waited 6 ms for a core: they wanted
         // two cores and got 0.8 between them, so nothing can be told.
-        let slowed: &[&[(i32, u64)]] = &[
-            &[(1, 0), (2, 0), (3, 0)],
-            &[(1, 0), (2, 40), (3, 40)],
-            &[(1, 0), (2, 80), (3, 80)],
-            &[(1, 0), (2, 120), (3, 120)],
-        ];
-        let mut run = run(slowed, 2);
+        let slowed = computing(10, 40);
+        let mut run = run(&slices(&slowed), 2);
         for (i, sample) in run.samples.iter_mut().enumerate() {
             for t in sample.threads.iter_mut().filter(|t| t.tid != 1) {
                 t.wait_ns = 6_000_000 * i as u64;
@@ -302,7 +337,7 @@ mod tests {
                 vec![(1, 0), (2, busy), (3, busy)]
             })
             .collect();
-        let work: Vec<&[(i32, u64)]> = work.iter().map(|w| w.as_slice()).collect();
+        let work = slices(&work);
         let case = case(
             "[[case.expect]]\nparallel = { from = \"start\", to = \"finish\", at_least = 2 }\n",
         );

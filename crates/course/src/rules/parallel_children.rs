@@ -154,7 +154,7 @@ impl Rule for ParallelChildren {
         // time plus their time waiting for one (schedstat) adding up to 1.5 cores or more.
         // Children too brief for the samples are given the benefit of the doubt.
         let window = (start.as_secs_f64(), end.as_secs_f64());
-        let wanted = super::parallel::most_cores(&run.samples, window, 0.02, |t| {
+        let wanted = super::parallel::most_cores(&run.samples, window, 0.02, Duration::ZERO, |t| {
             t.cpu_ns + t.wait_ns
         });
         if free < FREE_CORES_NEEDED && wanted.is_none_or(|w| w >= FREE_CORES_NEEDED) {
