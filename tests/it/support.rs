@@ -23,6 +23,14 @@ pub fn lessons() -> Vec<&'static Package> {
     packages().iter().filter(|u| u.is_lesson()).collect()
 }
 
+/// The lesson in `lessons/<folder>`.
+pub fn lesson(folder: &str) -> &'static Package {
+    lessons()
+        .into_iter()
+        .find(|l| l.folder() == folder)
+        .unwrap_or_else(|| panic!("no lesson in lessons/{folder}"))
+}
+
 /// The direct translations of the notes' examples, in the notes' order: the lessons with
 /// their Python original beside them, each of which gives its `critical_path` in its metadata.
 pub fn translations() -> Vec<&'static str> {
@@ -83,7 +91,8 @@ pub fn copy_of_course() -> tempfile::TempDir {
     dir
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// Copies the folder `from` into `to`, leaving out build output (`target/`) and `.git`.
+pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap().flatten() {
         let name = entry.file_name();

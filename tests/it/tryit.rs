@@ -72,10 +72,7 @@ fn every_try_it_change_does_what_it_says(folder: &str) {
     // copy, and cargo's lock on the target dir keeps their builds one at a time.
     let copy = support::copy_of_course();
     let target = support::root().join("target").join("it-tryit");
-    let lesson = support::lessons()
-        .into_iter()
-        .find(|l| l.folder() == folder)
-        .unwrap_or_else(|| panic!("no lesson in lessons/{folder}"));
+    let lesson = support::lesson(folder);
     let mut failed = Vec::new();
     let mut checked = 0;
     let dir = copy.path().join("lessons").join(folder);

@@ -10,7 +10,6 @@
 //! Each lesson is one test: its variants are submissions holding only that lesson, graded
 //! by one `cargo xtask grade <lesson> --submissions` call.
 
-use std::path::Path;
 use std::time::Duration;
 
 use assert_cmd::Command;
@@ -685,18 +684,6 @@ fn source(variant: &Variant) -> String {
     text
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let (path, name) = (entry.path(), entry.file_name());
-        if path.is_dir() {
-            copy_dir(&path, &to.join(name));
-        } else {
-            std::fs::copy(&path, to.join(name)).unwrap();
-        }
-    }
-}
-
 /// Every variant still applies to its lesson, and every lesson has five or more: a lesson
 /// that changed breaks this quick test first, naming the variant, rather than the long
 /// grading ones.
@@ -766,11 +753,7 @@ fn wrong_variants_fail_for_their_reason(folder: &str) {
         .filter(|v| v.lesson == folder)
         .collect();
     assert!(!variants.is_empty(), "{folder} has no wrong variants");
-    let package = &support::lessons()
-        .into_iter()
-        .find(|l| l.folder() == folder)
-        .unwrap_or_else(|| panic!("no lesson in lessons/{folder}"))
-        .name;
+    let package = &support::lesson(folder).name;
     let mut outcomes = grade(package, &variants.iter().collect::<Vec<_>>());
     // A machine busy for a moment leaves a variant unjudged: those are graded once more,
     // after the others.
@@ -824,7 +807,7 @@ fn grade(package: &str, variants: &[&Variant]) -> Vec<Outcome> {
             .join(format!("variant-{i}"))
             .join("lessons")
             .join(v.lesson);
-        copy_dir(&lessons.join(v.lesson), &dir);
+        support::copy_tree(&lessons.join(v.lesson), &dir);
         std::fs::write(dir.join("src/main.rs"), source(v)).unwrap();
     }
     let reports = tempfile::tempdir().unwrap();
