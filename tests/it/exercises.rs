@@ -660,7 +660,7 @@ fn grade(submission: &Path, exercises: &[&str]) -> Value {
         .arg("--json")
         .arg(&json)
         .arg("--target-dir")
-        .arg(support::root().join("target/it-grade"))
+        .arg(crate::grade::grade_target_dir())
         .timeout(PATIENCE)
         .assert()
         .success();

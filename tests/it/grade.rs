@@ -384,7 +384,7 @@ fn grade_as(grader: &Path, submission: &Submission, lessons: &[&str]) -> Graded 
 }
 
 pub(crate) fn grade_target_dir() -> PathBuf {
-    support::root().join("target").join("it-grade")
+    support::target_dir("it-grade")
 }
 
 fn assert_gradescope_shape(json: &Value) {

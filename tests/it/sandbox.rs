@@ -490,7 +490,7 @@ fn grade_hostile_without_landlock(s: &Submission) -> Value {
 #[test]
 fn a_dependency_changed_between_students_is_restored_and_nothing_of_theirs_stays() {
     // A target dir of its own, so no other test's grading restores the file first.
-    let target = support::root().join("target/it-sandbox-deps");
+    let target = support::target_dir("it-sandbox-deps");
     let s = Submission::new();
     let grade = || {
         Command::new(support::binary("xtask"))
@@ -744,9 +744,9 @@ fn attack() {
         .status()
         .unwrap();
     std::fs::create_dir_all(ag.join("results")).unwrap();
-    // A warm target dir kept between test runs stands in for the image setup.sh built.
-    let warm = support::root().join("target/it-gradescope");
-    std::fs::create_dir_all(warm.join("autograder-target")).unwrap();
+    // A target dir kept between test runs, seeded with the compiled dependencies, stands in
+    // for the image setup.sh built.
+    let warm = support::target_dir("it-gradescope");
     std::fs::create_dir_all(ag.join("target")).unwrap();
     // The mount point; the layout itself is mounted only in the test's namespace.
     let made_mount_point = std::fs::create_dir("/autograder").is_ok();
@@ -754,7 +754,7 @@ fn attack() {
         "set -e; mount --bind {layout} /autograder; mount --bind {target} /autograder/target; \
          bash /autograder/source/setup.sh; bash /autograder/source/run_autograder",
         layout = ag.display(),
-        target = warm.join("autograder-target").display(),
+        target = warm.display(),
     );
     let marker = support::unique_marker();
     Command::new("unshare")

@@ -1,6 +1,6 @@
 //! Shared set-up: the workspace root, one build of every binary, and throwaway copies of the course.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -61,11 +61,17 @@ pub fn binaries() -> &'static BTreeMap<String, PathBuf> {
         // call builds, so xtask built beside the grader (which turns on the engine's `grade`
         // feature) or the bench (clap's derive) would be compiled anew, where alone it is the
         // one `cargo xtask` already built. The bench links the lessons' tokio and rayon, so it
-        // is built with them.
-        let mut lessons_and_bench: Vec<&str> = lessons().iter().map(|u| u.name.as_str()).collect();
+        // is built with them. Then each lesson is built alone, as a learner's `cargo run -p`,
+        // the grader and the Try-it tests build it: its binary is the one the tests run, and
+        // the dependencies it alone asks for (tokio with fewer features) are compiled here
+        // once, for every target dir seeded from this one (see `target_dir`).
+        let lessons: Vec<&str> = lessons().iter().map(|u| u.name.as_str()).collect();
+        let mut lessons_and_bench = lessons.clone();
         lessons_and_bench.push("bench");
+        let mut builds: Vec<Vec<&str>> = vec![vec!["xtask"], vec!["grader"], lessons_and_bench];
+        builds.extend(lessons.iter().map(|&lesson| vec![lesson]));
         let mut binaries = BTreeMap::new();
-        for packages in [&["xtask"][..], &["grader"], &lessons_and_bench] {
+        for packages in &builds {
             let build = workspace::build(&root(), packages, None).expect("cargo build");
             assert!(
                 build.errors.is_empty(),
@@ -120,9 +126,102 @@ pub fn copies_lock() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The target dir the copies build into: shared, so tokio and rayon compile once per machine.
+/// The target dir the copies build into: shared by every test holding [`copies_lock`].
 pub fn copies_target_dir() -> PathBuf {
-    root().join("target").join("it-copies")
+    target_dir("it-copies")
+}
+
+/// `target/<name>`, a target dir of the tests' own, seeded (once per test run, before any
+/// test builds there) with every compiled registry dependency the checkout's own build
+/// holds in `target/debug`.
+///
+/// Cargo names a registry crate's artifacts by a hash of its version, features and profile,
+/// never of the target dir, so a copy (mtimes kept, as cargo compares them) is as fresh
+/// there as where it was built: each of the five test target dirs would otherwise compile
+/// tokio, rayon and the tooling's crates again, about a fifth of a cold test run's CPU. The
+/// workspace's own crates are left out: they are rebuilt from each copy's sources anyway.
+/// Copies, not hard links: a hostile submission's build may write into its target dir.
+pub fn target_dir(name: &str) -> PathBuf {
+    static SEEDED: std::sync::Mutex<BTreeSet<String>> = std::sync::Mutex::new(BTreeSet::new());
+    let dir = root().join("target").join(name);
+    let mut seeded = SEEDED.lock().unwrap_or_else(|p| p.into_inner());
+    if !seeded.contains(name) {
+        // target/debug is complete once this test run's binaries are built.
+        binaries();
+        let workspace = workspace_crates();
+        let from = root().join("target/debug");
+        for sub in ["deps", "build", ".fingerprint"] {
+            let Ok(entries) = std::fs::read_dir(from.join(sub)) else {
+                continue;
+            };
+            std::fs::create_dir_all(dir.join("debug").join(sub)).unwrap();
+            for entry in entries.flatten() {
+                let file = entry.file_name().to_string_lossy().into_owned();
+                let to = dir.join("debug").join(sub).join(&file);
+                if !workspace.contains(&unit_crate(&file)) && !to.exists() {
+                    copy_keeping_mtimes(&entry.path(), &to);
+                }
+            }
+        }
+        seeded.insert(name.to_owned());
+    }
+    dir
+}
+
+/// The crates of the workspace's own packages (lib, bin and test targets), by the names
+/// their artifacts carry (`-` as `_`).
+fn workspace_crates() -> BTreeSet<String> {
+    let metadata = workspace::metadata(&root()).expect("cargo metadata of the course");
+    let mut names = BTreeSet::new();
+    for package in metadata["packages"].as_array().into_iter().flatten() {
+        names.extend(package["name"].as_str().map(crate_name));
+        for target in package["targets"].as_array().into_iter().flatten() {
+            names.extend(target["name"].as_str().map(crate_name));
+        }
+    }
+    names
+}
+
+fn crate_name(name: &str) -> String {
+    name.replace('-', "_")
+}
+
+/// The crate an entry of `deps/`, `build/` or `.fingerprint/` belongs to: `libtokio-<hash>.rlib`,
+/// `tokio-<hash>.d` and `tokio-<hash>/` are all tokio's.
+fn unit_crate(entry: &str) -> String {
+    let stem = entry.split('.').next().unwrap_or(entry);
+    let name = match stem.rsplit_once('-') {
+        Some((name, hash)) if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            name
+        }
+        _ => stem,
+    };
+    let name = if entry.contains('.') && !entry.ends_with(".d") {
+        // Libraries are `lib<crate>-<hash>.rlib` (and .rmeta, .so); dep-info files are not.
+        name.strip_prefix("lib").unwrap_or(name)
+    } else {
+        name
+    };
+    crate_name(name)
+}
+
+/// Copies the file or folder `from` to `to`, giving every file `from`'s modification time.
+fn copy_keeping_mtimes(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            copy_keeping_mtimes(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else if from.is_file() {
+        std::fs::copy(from, to).unwrap();
+        let modified = std::fs::metadata(from).unwrap().modified().unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(to)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+    }
 }
 
 /// Pids of every process whose command line mentions `needle` (to prove nothing was left behind).

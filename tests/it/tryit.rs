@@ -71,7 +71,7 @@ fn every_try_it_change_does_what_it_says(folder: &str) {
     // need no turn at the copies' lock. Each test builds only its own lesson, from its own
     // copy, and cargo's lock on the target dir keeps their builds one at a time.
     let copy = support::copy_of_course();
-    let target = support::root().join("target").join("it-tryit");
+    let target = support::target_dir("it-tryit");
     let lesson = support::lesson(folder);
     let mut failed = Vec::new();
     let mut checked = 0;
