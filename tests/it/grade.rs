@@ -327,15 +327,30 @@ fn grade(submission: &Submission, lessons: &[&str]) -> Graded {
 
 /// Grades `submission` with the specs of the course checkout at `grader`.
 fn grade_as(grader: &Path, submission: &Submission, lessons: &[&str]) -> Graded {
-    let reports = tempfile::tempdir().unwrap();
-    let json = reports.path().join("results.json");
-    let junit = reports.path().join("junit.xml");
     // Two of these grades at a time: a grade runs up to eight cases at once and times them
     // at LESSON_TIME_SCALE=0.1, where a sleep is 200 ms; a dozen grades at once on two cores
     // would stall programs long enough to fail correct ones, while one at a time made this
     // module's grades the suite's longest chain.
     static TURNS: support::Turns = support::Turns::new(2);
     let _turn = TURNS.take();
+    grade_now(grader, submission, lessons)
+}
+
+/// Grades a submission whose graded programs spend their time asleep in real seconds or
+/// hung, without waiting for a turn.
+///
+/// Timed in real seconds, a line read late on a busy machine is a few hundredths of the
+/// program's time off, not half of it as at LESSON_TIME_SCALE=0.1; and programs that wait
+/// use no core. Such grades take tens of seconds: holding a turn that long left both cores
+/// half idle while the other grades (and the test threads they held) waited.
+fn grade_sleeping(submission: &Submission, lessons: &[&str]) -> Graded {
+    grade_now(&support::root(), submission, lessons)
+}
+
+fn grade_now(grader: &Path, submission: &Submission, lessons: &[&str]) -> Graded {
+    let reports = tempfile::tempdir().unwrap();
+    let json = reports.path().join("results.json");
+    let junit = reports.path().join("junit.xml");
     // Every process of this grade inherits the marker, so any left behind can be found.
     let marker = support::unique_marker();
     let out = Command::new(support::binary("xtask"))
@@ -486,7 +501,7 @@ fn a_nondeterministic_correct_submission_gets_the_same_score_five_times() {
             &tokio_tasks(Sleeps::Real, false),
         );
     for round in 0..5 {
-        let g = grade(&s, &["lesson-multithreading", "lesson-asyncio"]);
+        let g = grade_sleeping(&s, &["lesson-multithreading", "lesson-asyncio"]);
         let failed: Vec<&Value> = g.json["tests"]
             .as_array()
             .unwrap()
@@ -575,7 +590,8 @@ fn wrong_programs_fail_for_the_reason_their_explanation_gives() {
             "    let status = Command::new(exe).arg(CHILD).status();\n    let status = status.expect(\"cannot start the child process\");\n    assert!(status.success(), \"the child process failed: {status}\");",
             "    let _ = (exe, Command::new(CHILD));\n    println!(\"child process (pid {}): value = 1\", process::id() + 1);",
         );
-    let g = grade(
+    // Lessons 3 and 7 sleep in real seconds, each run three times: half a minute.
+    let g = grade_sleeping(
         &s,
         &[
             "lesson-threads-and-processes",
@@ -617,7 +633,7 @@ fn a_deadlock_times_out_within_its_limit() {
         "    println!(\"Worker {name} starting\");",
         "    println!(\"Worker {name} starting\");\n    let lock = std::sync::Mutex::new(());\n    let _a = lock.lock().unwrap();\n    let _b = lock.lock().unwrap();",
     );
-    let g = grade(&s, &["lesson-multithreading"]);
+    let g = grade_sleeping(&s, &["lesson-multithreading"]);
     // A hang is explained as one: where it stopped and the threads left waiting, and neither
     // the case's hint nor the rules that a run cut short could not meet.
     let name = "lesson-multithreading: default";

@@ -333,12 +333,7 @@ impl Grader<'_> {
                 bail!("the grader's own {package} does not build:\n{message}");
             }
         }
-        dependencies.record(
-            private,
-            &self.target_dir,
-            &stage::registry_crates(&lock_path),
-            &units,
-        )?;
+        dependencies.record(private, &self.target_dir, &lock_path, &units)?;
         Ok(dependencies)
     }
 }

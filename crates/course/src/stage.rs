@@ -9,7 +9,7 @@
 //! the sandbox: it reads the toolchain, the registry and the stage, writes only the
 //! target dir and a scratch dir, has no network, and stops at a time limit.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -311,9 +311,9 @@ pub fn build_package(
     Ok(outcome(&build, package, timeout))
 }
 
-/// Fingerprints of every compiled dependency in a target dir, so a build that replaced
-/// one (and with it another student's program) is caught and undone. Kept in the
-/// private folder, beside a copy of each file, where no build can write.
+/// Fingerprints of every compiled dependency of the graded lessons in a target dir, so a
+/// build that replaced one (and with it another student's program) is caught and undone.
+/// Kept in the private folder, beside a copy of each file, where no build can write.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct Dependencies {
     /// Hash of the grader's `Cargo.lock`: another lock file starts a new record.
@@ -408,22 +408,59 @@ fn hash_file(path: &Path) -> std::io::Result<u64> {
     }
 }
 
-/// The crates of a lock file that come from a registry or git: the dependencies.
-pub fn registry_crates(lock: &Path) -> Vec<String> {
+/// The crates from a registry or git that the packages `roots` reach in a lock file: the
+/// dependencies their builds link, and nothing else the target dir may hold (the tooling's
+/// own crates, say, when an instructor grades into the checkout's target dir).
+///
+/// The lock file lists each package's dependencies for every feature the workspace turns
+/// on, so the set holds all a root can link whatever its features. Packages are matched by
+/// name: two versions of one crate are both taken, as the artifacts' names cannot tell
+/// them apart.
+pub fn registry_crates(lock: &Path, roots: &[&str]) -> Vec<String> {
     let Ok(table) = std::fs::read_to_string(lock)
         .unwrap_or_default()
         .parse::<toml::Table>()
     else {
         return Vec::new();
     };
-    table
+    let packages: Vec<&toml::Table> = table
         .get("package")
         .and_then(|p| p.as_array())
         .into_iter()
         .flatten()
+        .filter_map(|p| p.as_table())
+        .collect();
+    let name = |p: &toml::Table| p.get("name").and_then(|n| n.as_str()).map(str::to_owned);
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut next: Vec<String> = roots.iter().map(|r| (*r).to_owned()).collect();
+    while let Some(wanted) = next.pop() {
+        if !seen.insert(wanted.clone()) {
+            continue;
+        }
+        for package in packages
+            .iter()
+            .filter(|p| name(p).as_deref() == Some(&wanted))
+        {
+            // An entry is "name", "name version" or "name version (source)".
+            let dependencies = package.get("dependencies").and_then(|d| d.as_array());
+            next.extend(
+                dependencies
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| d.as_str()?.split_whitespace().next().map(str::to_owned)),
+            );
+        }
+    }
+    let mut crates: Vec<String> = packages
+        .iter()
         .filter(|p| p.get("source").is_some())
-        .filter_map(|p| p.get("name")?.as_str().map(|n| n.replace('-', "_")))
-        .collect()
+        .filter_map(|p| name(p))
+        .filter(|n| seen.contains(n))
+        .map(|n| n.replace('-', "_"))
+        .collect();
+    crates.sort();
+    crates.dedup();
+    crates
 }
 
 /// The artifacts of `crates` in `<target>/debug/deps` (cargo names them `lib<crate>-<hash>.*`,
@@ -478,19 +515,25 @@ impl Dependencies {
             .collect()
     }
 
-    /// Records (and backs up) every dependency artifact now in the target dir, right
-    /// after the grader's own build of `units`.
+    /// Records (and backs up) every artifact now in the target dir of the dependencies
+    /// that the units recorded so far reach in the grader's `lock` file, right after the
+    /// grader's own build of `units`.
     pub fn record(
         &mut self,
         private: &Private,
         target_dir: &Path,
-        crates: &[String],
+        lock: &Path,
         units: &[(&str, String)],
     ) -> anyhow::Result<()> {
         let backup = Self::backup(private);
         std::fs::create_dir_all(&backup)?;
+        for (name, manifest) in units {
+            self.units.insert((*name).to_owned(), hash_text(manifest));
+        }
+        let roots: Vec<&str> = self.units.keys().map(String::as_str).collect();
+        let crates = registry_crates(lock, &roots);
         let mut files = BTreeMap::new();
-        for path in dependency_files(target_dir, crates) {
+        for path in dependency_files(target_dir, &crates) {
             let known = self.files.get(&path);
             let fingerprint = Fingerprint::of(&path, known)?;
             let name = path.file_name().expect("a file in deps/");
@@ -500,10 +543,18 @@ impl Dependencies {
             }
             files.insert(path, fingerprint);
         }
-        self.files = files;
-        for (name, manifest) in units {
-            self.units.insert((*name).to_owned(), hash_text(manifest));
+        // Copies of files no longer recorded (a dependency updated, say) are dropped.
+        if let Ok(entries) = std::fs::read_dir(&backup) {
+            for entry in entries.flatten() {
+                if !files
+                    .keys()
+                    .any(|path| path.file_name() == Some(entry.file_name().as_os_str()))
+                {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
         }
+        self.files = files;
         crate::files::write_atomically(
             &Self::record_path(private),
             serde_json::to_string(self)?.as_bytes(),
@@ -668,6 +719,61 @@ mod tests {
         // Rewritten with the very same bytes: the stamp differs, the contents do not.
         std::fs::write(&path, b"the grader's own build").unwrap();
         assert!(taken.matches(&path));
+    }
+
+    #[test]
+    fn the_recorded_dependencies_are_those_the_graded_packages_reach() {
+        let dir = tempfile::tempdir().unwrap();
+        let lock = dir.path().join("Cargo.lock");
+        std::fs::write(
+            &lock,
+            r#"version = 4
+
+[[package]]
+name = "lesson-asyncio"
+version = "0.1.0"
+dependencies = ["lesson-kit", "tokio"]
+
+[[package]]
+name = "lesson-kit"
+version = "0.1.0"
+dependencies = ["libc 0.2.1 (registry+https://github.com/rust-lang/crates.io-index)"]
+
+[[package]]
+name = "tokio"
+version = "1.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = ["tokio-macros"]
+
+[[package]]
+name = "tokio-macros"
+version = "2.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "libc"
+version = "0.2.1"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "xtask"
+version = "0.1.0"
+dependencies = ["clap"]
+
+[[package]]
+name = "clap"
+version = "4.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#,
+        )
+        .unwrap();
+        // Through the path dependency too; the tooling's clap is not the lessons' business.
+        assert_eq!(
+            registry_crates(&lock, &["lesson-asyncio"]),
+            ["libc", "tokio", "tokio_macros"]
+        );
+        assert_eq!(registry_crates(&lock, &["xtask"]), ["clap"]);
+        assert!(registry_crates(&dir.path().join("missing.lock"), &["xtask"]).is_empty());
     }
 
     #[test]
