@@ -133,11 +133,11 @@ pub fn copies_target_dir() -> PathBuf {
 
 /// `target/<name>`, a target dir of the tests' own, seeded (once per test run, before any
 /// test builds there) with every compiled registry dependency the checkout's own build
-/// holds in `target/debug`.
+/// holds (in `target/debug`, or wherever `CARGO_TARGET_DIR` put it).
 ///
 /// Cargo names a registry crate's artifacts by a hash of its version, features and profile,
 /// never of the target dir, so a copy (mtimes kept, as cargo compares them) is as fresh
-/// there as where it was built: each of the five test target dirs would otherwise compile
+/// there as where it was built: each of the test target dirs would otherwise compile
 /// tokio, rayon and the tooling's crates again, about a fifth of a cold test run's CPU. The
 /// workspace's own crates are left out: they are rebuilt from each copy's sources anyway.
 /// Copies, not hard links: a hostile submission's build may write into its target dir.
@@ -146,10 +146,17 @@ pub fn target_dir(name: &str) -> PathBuf {
     let dir = root().join("target").join(name);
     let mut seeded = SEEDED.lock().unwrap_or_else(|p| p.into_inner());
     if !seeded.contains(name) {
-        // target/debug is complete once this test run's binaries are built.
-        binaries();
+        seeded.insert(name.to_owned());
+        if let Some(variable) = compiles_differently() {
+            // The grader's sandbox starts cargo without it, so there the copies would be
+            // stale, and cargo would compile them again inside students' builds, under the
+            // grader's dependency record: each target dir compiles its own instead.
+            eprintln!("note: {variable} is set: the tests' target dirs are not seeded");
+            return dir;
+        }
+        // The checkout's target dir is complete once this test run's binaries are built.
+        let from = binary("xtask").parent().unwrap().to_owned();
         let workspace = workspace_crates();
-        let from = root().join("target/debug");
         for sub in ["deps", "build", ".fingerprint"] {
             let Ok(entries) = std::fs::read_dir(from.join(sub)) else {
                 continue;
@@ -163,9 +170,28 @@ pub fn target_dir(name: &str) -> PathBuf {
                 }
             }
         }
-        seeded.insert(name.to_owned());
     }
     dir
+}
+
+/// A variable of this process's environment that changes how cargo compiles every crate
+/// (its fingerprints), and that the grader's sandbox does not pass on to its cargo.
+fn compiles_differently() -> Option<String> {
+    std::env::vars_os()
+        .map(|(name, _)| name.to_string_lossy().into_owned())
+        .find(|name| {
+            matches!(
+                name.as_str(),
+                "RUSTFLAGS"
+                    | "CARGO_ENCODED_RUSTFLAGS"
+                    | "CARGO_BUILD_RUSTFLAGS"
+                    | "RUSTC_BOOTSTRAP"
+                    | "RUSTC_WRAPPER"
+                    | "CARGO_BUILD_RUSTC_WRAPPER"
+            ) || name.starts_with("CARGO_PROFILE_")
+                || (name.starts_with("CARGO_TARGET_")
+                    && (name.ends_with("_RUSTFLAGS") || name.ends_with("_LINKER")))
+        })
 }
 
 /// The crates of the workspace's own packages (lib, bin and test targets), by the names
