@@ -147,6 +147,7 @@ pub fn target_dir(name: &str) -> PathBuf {
     let mut seeded = SEEDED.lock().unwrap_or_else(|p| p.into_inner());
     if !seeded.contains(name) {
         seeded.insert(name.to_owned());
+        std::fs::create_dir_all(&dir).unwrap();
         if let Some(variable) = compiles_differently() {
             // The grader's sandbox starts cargo without it, so there the copies would be
             // stale, and cargo would compile them again inside students' builds, under the
