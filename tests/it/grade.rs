@@ -782,3 +782,46 @@ fn a_missing_submission_is_an_error_not_a_zero() {
             "/nonexistent/alice is not a folder",
         ));
 }
+
+#[test]
+fn prepare_builds_and_records_the_dependencies_and_grades_nothing() {
+    // A target dir of its own, so no other test's grade has recorded anything there yet.
+    let target = support::target_dir("it-prepare");
+    let out = Command::new(support::binary("xtask"))
+        .args(["grade", "--prepare", "lesson-asyncio", "--target-dir"])
+        .arg(&target)
+        .timeout(Duration::from_secs(600))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&out);
+    assert!(
+        text.starts_with(&format!("prepared {}: ", target.display())),
+        "{text}"
+    );
+    // Graded nothing: no table, no case.
+    assert!(!text.contains("lesson-asyncio: default"), "{text}");
+    // The dependencies are recorded (tokio among them), and the lesson the grader compiled
+    // to get them is gone, as a student's is after their grade.
+    let private = course::stage::Private::for_target(&target).unwrap();
+    let record: Value =
+        serde_json::from_str(&std::fs::read_to_string(private.dir.join("deps.json")).unwrap())
+            .unwrap();
+    assert!(
+        record["files"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .any(|p| p.contains("libtokio-") && p.ends_with(".rlib")),
+        "{record}"
+    );
+    assert!(!target.join("debug/lesson-asyncio").exists());
+    // Reports belong to grades: asking for one with --prepare is refused, and says why.
+    Command::new(support::binary("xtask"))
+        .args(["grade", "--prepare", "--json", "/tmp/never.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot be used with"));
+}

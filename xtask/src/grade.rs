@@ -32,7 +32,7 @@ pub fn command() -> clap::Command {
             "ARGS",
             "The grader's own options (`cargo xtask grade --help` lists them): LESSONS, \
              --submission DIR, --submissions DIR, --json FILE, --junit FILE, --classroom FILE, \
-             --exercises, --target-dir DIR",
+             --exercises, --target-dir DIR, --prepare",
         ))
 }
 

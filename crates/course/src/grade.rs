@@ -75,6 +75,35 @@ impl Grader<'_> {
             .collect()
     }
 
+    /// Builds and records the dependencies of the chosen packages in the target dir, as the
+    /// first grade there would, and grades nothing: for an autograder image (Gradescope's
+    /// setup.sh), whose every submission then compiles only its own lessons. Returns how
+    /// many dependency files are recorded.
+    pub fn prepare(&self) -> anyhow::Result<usize> {
+        let target_dir = std::path::absolute(&self.target_dir).with_context(|| {
+            format!(
+                "cannot resolve the target dir {}",
+                self.target_dir.display()
+            )
+        })?;
+        std::fs::create_dir_all(&target_dir)
+            .with_context(|| format!("cannot create the target dir {}", target_dir.display()))?;
+        let grader = Grader {
+            root: self.root,
+            packages: self.packages.clone(),
+            target_dir,
+        };
+        let private = stage::Private::for_target(&grader.target_dir)?;
+        stage::check_stage_outside(grader.root, &private)?;
+        let _lock = stage::BuildLock::take(&private)?;
+        let dependencies = grader.dependencies(&private)?;
+        // The grader's own lessons were compiled to get there; as after a student's build,
+        // nothing compiled from a lesson's sources stays in the shared target dir.
+        let packages: Vec<&str> = grader.packages.iter().map(|p| p.name.as_str()).collect();
+        stage::forget_submission(&private, &grader.target_dir, &packages);
+        Ok(dependencies.len())
+    }
+
     /// Grades the course copy at `submission`.
     pub fn grade(&self, submission: &Path, specs: &[Spec]) -> anyhow::Result<Grade> {
         if !submission.is_dir() {

@@ -34,6 +34,10 @@ pub struct Args {
     /// Where submissions are built; shared so dependencies compile once (default: a private folder under $TMPDIR).
     #[arg(long, value_name = "DIR")]
     target_dir: Option<PathBuf>,
+    /// Only build and record the lessons' dependencies in the target dir, grading nothing
+    /// (for an autograder image: Gradescope's setup.sh).
+    #[arg(long, conflicts_with_all = ["submission", "submissions", "json", "junit", "classroom"])]
+    prepare: bool,
 }
 
 pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
@@ -57,6 +61,17 @@ pub fn main(args: Args, root: &Path) -> anyhow::Result<ExitCode> {
         course::stage::check_report_path(report, &grader.target_dir)?;
     }
     let specs = grader.specs()?;
+    if args.prepare {
+        let started = Instant::now();
+        let files = grader.prepare()?;
+        println!(
+            "prepared {}: the dependencies of {} package(s) are built and recorded ({files} files, {})",
+            grader.target_dir.display(),
+            grader.packages.len(),
+            seconds(started.elapsed())
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     match &args.submissions {
         None => {
             let submission = args.submission.clone().unwrap_or_else(|| root.to_owned());

@@ -14,7 +14,7 @@ fi
 if [ -f "$HOME/.cargo/env" ]; then source "$HOME/.cargo/env"; fi
 cd /autograder/source/course
 # Compile the grader, then warm the shared target dir: the grader builds every lesson's
-# dependencies from its own lessons and records them, so grading a submission costs
-# only its own lesson crates and no submission can swap a dependency.
+# dependencies from its own lessons and records them (grading nothing), so grading a
+# submission costs only its own lesson crates and no submission can swap a dependency.
 cargo build --package xtask
-cargo xtask grade --target-dir /autograder/target > /dev/null
+cargo xtask grade --prepare --target-dir /autograder/target
