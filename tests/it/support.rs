@@ -127,13 +127,16 @@ pub fn copies_lock() -> std::sync::MutexGuard<'static, ()> {
 }
 
 /// The target dir the copies build into: shared by every test holding [`copies_lock`].
+/// Copies build the tooling too (Gradescope's setup.sh compiles xtask and the grader), so
+/// every registry crate is seeded there.
 pub fn copies_target_dir() -> PathBuf {
-    target_dir("it-copies")
+    seeded_target_dir("it-copies", None)
 }
 
-/// `target/<name>`, a target dir of the tests' own, seeded (once per test run, before any
-/// test builds there) with every compiled registry dependency the checkout's own build
-/// holds (in `target/debug`, or wherever `CARGO_TARGET_DIR` put it).
+/// `target/<name>`, a target dir of the tests' own where lessons and exercises are built,
+/// seeded (once per test run, before any test builds there) with the compiled registry
+/// crates they reach that the checkout's own build holds (in `target/debug`, or wherever
+/// `CARGO_TARGET_DIR` put it): tokio and rayon with all they use, about 100 MB.
 ///
 /// Cargo names a registry crate's artifacts by a hash of its version, features and profile,
 /// never of the target dir, so a copy (mtimes kept, as cargo compares them) is as fresh
@@ -142,6 +145,16 @@ pub fn copies_target_dir() -> PathBuf {
 /// workspace's own crates are left out: they are rebuilt from each copy's sources anyway.
 /// Copies, not hard links: a hostile submission's build may write into its target dir.
 pub fn target_dir(name: &str) -> PathBuf {
+    static LESSON_CRATES: OnceLock<Vec<String>> = OnceLock::new();
+    let crates = LESSON_CRATES.get_or_init(|| {
+        let names: Vec<&str> = packages().iter().map(|p| p.name.as_str()).collect();
+        course::stage::registry_crates(&root().join("Cargo.lock"), &names)
+    });
+    seeded_target_dir(name, Some(crates))
+}
+
+/// `target/<name>`, seeded with the registry crates among `only` (all of them for `None`).
+fn seeded_target_dir(name: &str, only: Option<&[String]>) -> PathBuf {
     static SEEDED: std::sync::Mutex<BTreeSet<String>> = std::sync::Mutex::new(BTreeSet::new());
     let dir = root().join("target").join(name);
     let mut seeded = SEEDED.lock().unwrap_or_else(|p| p.into_inner());
@@ -166,7 +179,9 @@ pub fn target_dir(name: &str) -> PathBuf {
             for entry in entries.flatten() {
                 let file = entry.file_name().to_string_lossy().into_owned();
                 let to = dir.join("debug").join(sub).join(&file);
-                if !workspace.contains(&unit_crate(&file)) && !to.exists() {
+                let krate = unit_crate(&file);
+                let wanted = only.is_none_or(|only| only.contains(&krate));
+                if wanted && !workspace.contains(&krate) && !to.exists() {
                     copy_keeping_mtimes(&entry.path(), &to);
                 }
             }
