@@ -623,7 +623,14 @@ pub fn forget_submission(private: &Private, target_dir: &Path, packages: &[&str]
                 continue;
             };
             for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                // `<name>-<hash>` and what follows (`.d`, `.o`), never a longer package's:
+                // in `.fingerprint` names keep their dashes, and `lesson-asyncio-concepts-…`
+                // is not lesson-asyncio's (a hash holds no dash).
+                let file = entry.file_name().to_string_lossy().into_owned();
+                let ours = file
+                    .strip_prefix(&prefix)
+                    .is_some_and(|rest| !rest.split('.').next().unwrap_or_default().contains('-'));
+                if ours {
                     let path = entry.path();
                     let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
                 }
@@ -719,6 +726,39 @@ mod tests {
         // Rewritten with the very same bytes: the stamp differs, the contents do not.
         std::fs::write(&path, b"the grader's own build").unwrap();
         assert!(taken.matches(&path));
+    }
+
+    #[test]
+    fn forgetting_a_lesson_leaves_a_lesson_whose_name_it_begins() {
+        let target = tempfile::tempdir().unwrap();
+        let private = tempfile::tempdir().unwrap();
+        let debug = target.path().join("debug");
+        let ours = [
+            "deps/lesson_asyncio-0123456789abcdef",
+            "deps/lesson_asyncio-0123456789abcdef.d",
+            "deps/lesson_asyncio-0123456789abcdef.lesson_asyncio.1a2b-cgu.0.rcgu.o",
+            ".fingerprint/lesson-asyncio-0123456789abcdef",
+            "incremental/lesson_asyncio-1z2n0p9xh8q1v",
+        ];
+        let theirs = [
+            "deps/lesson_asyncio_concepts-0123456789abcdef",
+            ".fingerprint/lesson-asyncio-concepts-0123456789abcdef",
+            "deps/libtokio-0123456789abcdef.rlib",
+        ];
+        for file in ours.iter().chain(&theirs) {
+            std::fs::create_dir_all(debug.join(file).parent().unwrap()).unwrap();
+            std::fs::write(debug.join(file), b"").unwrap();
+        }
+        let private = Private {
+            dir: private.path().to_owned(),
+        };
+        forget_submission(&private, target.path(), &["lesson-asyncio"]);
+        for file in ours {
+            assert!(!debug.join(file).exists(), "{file} was left");
+        }
+        for file in theirs {
+            assert!(debug.join(file).exists(), "{file} was removed");
+        }
     }
 
     #[test]
