@@ -80,28 +80,44 @@ impl Grader<'_> {
     /// setup.sh), whose every submission then compiles only its own lessons. Returns how
     /// many dependency files are recorded.
     pub fn prepare(&self) -> anyhow::Result<usize> {
+        if self.target_dir.is_relative() {
+            return self.with_absolute_target_dir()?.prepare();
+        }
+        let private = self.private()?;
+        let _lock = stage::BuildLock::take(&private)?;
+        let dependencies = self.dependencies(&private)?;
+        // The grader's own lessons were compiled to get there; as after a student's build,
+        // nothing compiled from a lesson's sources stays in the shared target dir.
+        let packages: Vec<&str> = self.packages.iter().map(|p| p.name.as_str()).collect();
+        stage::forget_submission(&private, &self.target_dir, &packages);
+        Ok(dependencies.len())
+    }
+
+    /// This grader with its target dir taken from where the grader was started: cargo runs
+    /// in the stage, so a relative target dir would land there (where it cannot be created).
+    fn with_absolute_target_dir(&self) -> anyhow::Result<Grader<'_>> {
         let target_dir = std::path::absolute(&self.target_dir).with_context(|| {
             format!(
                 "cannot resolve the target dir {}",
                 self.target_dir.display()
             )
         })?;
-        std::fs::create_dir_all(&target_dir)
-            .with_context(|| format!("cannot create the target dir {}", target_dir.display()))?;
-        let grader = Grader {
+        Ok(Grader {
             root: self.root,
             packages: self.packages.clone(),
             target_dir,
-        };
-        let private = stage::Private::for_target(&grader.target_dir)?;
-        stage::check_stage_outside(grader.root, &private)?;
-        let _lock = stage::BuildLock::take(&private)?;
-        let dependencies = grader.dependencies(&private)?;
-        // The grader's own lessons were compiled to get there; as after a student's build,
-        // nothing compiled from a lesson's sources stays in the shared target dir.
-        let packages: Vec<&str> = grader.packages.iter().map(|p| p.name.as_str()).collect();
-        stage::forget_submission(&private, &grader.target_dir, &packages);
-        Ok(dependencies.len())
+        })
+    }
+
+    /// Creates the (absolute) target dir and returns the grader-private folder for it,
+    /// refused if it lies inside the checkout.
+    fn private(&self) -> anyhow::Result<stage::Private> {
+        std::fs::create_dir_all(&self.target_dir).with_context(|| {
+            format!("cannot create the target dir {}", self.target_dir.display())
+        })?;
+        let private = stage::Private::for_target(&self.target_dir)?;
+        stage::check_stage_outside(self.root, &private)?;
+        Ok(private)
     }
 
     /// Grades the course copy at `submission`.
@@ -112,27 +128,10 @@ impl Grader<'_> {
                 submission.display()
             );
         }
-        // Cargo runs in the stage, so a relative target dir would land there (where it
-        // cannot be created): it is taken from where the grader was started.
         if self.target_dir.is_relative() {
-            let target_dir = std::path::absolute(&self.target_dir).with_context(|| {
-                format!(
-                    "cannot resolve the target dir {}",
-                    self.target_dir.display()
-                )
-            })?;
-            let grader = Grader {
-                root: self.root,
-                packages: self.packages.clone(),
-                target_dir,
-            };
-            return grader.grade(submission, specs);
+            return self.with_absolute_target_dir()?.grade(submission, specs);
         }
-        std::fs::create_dir_all(&self.target_dir).with_context(|| {
-            format!("cannot create the target dir {}", self.target_dir.display())
-        })?;
-        let private = stage::Private::for_target(&self.target_dir)?;
-        stage::check_stage_outside(self.root, &private)?;
+        let private = self.private()?;
         // The binaries are copied out of the target dir into a folder of this grade's own,
         // so graders sharing a target dir can run their cases side by side. It sits in the
         // private root (mode 0711) and is world-readable, so a program run as another
