@@ -179,7 +179,7 @@ fn seeded_target_dir(name: &str, only: Option<&[String]>) -> PathBuf {
             for entry in entries.flatten() {
                 let file = entry.file_name().to_string_lossy().into_owned();
                 let to = dir.join("debug").join(sub).join(&file);
-                let krate = unit_crate(&file);
+                let krate = course::stage::artifact_crate(&file);
                 let wanted = only.is_none_or(|only| only.contains(&krate));
                 if wanted && !workspace.contains(&krate) && !to.exists() {
                     copy_keeping_mtimes(&entry.path(), &to);
@@ -212,39 +212,23 @@ fn compiles_differently() -> Option<String> {
 
 /// The crates of the workspace's own packages (lib, bin and test targets), by the names
 /// their artifacts carry (`-` as `_`).
-fn workspace_crates() -> BTreeSet<String> {
-    let metadata = workspace::metadata(&root()).expect("cargo metadata of the course");
-    let mut names = BTreeSet::new();
-    for package in metadata["packages"].as_array().into_iter().flatten() {
-        names.extend(package["name"].as_str().map(crate_name));
-        for target in package["targets"].as_array().into_iter().flatten() {
-            names.extend(target["name"].as_str().map(crate_name));
+fn workspace_crates() -> &'static BTreeSet<String> {
+    static CRATES: OnceLock<BTreeSet<String>> = OnceLock::new();
+    CRATES.get_or_init(|| {
+        let metadata = workspace::metadata(&root()).expect("cargo metadata of the course");
+        let mut names = BTreeSet::new();
+        for package in metadata["packages"].as_array().into_iter().flatten() {
+            names.extend(package["name"].as_str().map(crate_name));
+            for target in package["targets"].as_array().into_iter().flatten() {
+                names.extend(target["name"].as_str().map(crate_name));
+            }
         }
-    }
-    names
+        names
+    })
 }
 
 fn crate_name(name: &str) -> String {
     name.replace('-', "_")
-}
-
-/// The crate an entry of `deps/`, `build/` or `.fingerprint/` belongs to: `libtokio-<hash>.rlib`,
-/// `tokio-<hash>.d` and `tokio-<hash>/` are all tokio's.
-fn unit_crate(entry: &str) -> String {
-    let stem = entry.split('.').next().unwrap_or(entry);
-    let name = match stem.rsplit_once('-') {
-        Some((name, hash)) if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            name
-        }
-        _ => stem,
-    };
-    let name = if entry.contains('.') && !entry.ends_with(".d") {
-        // Libraries are `lib<crate>-<hash>.rlib` (and .rmeta, .so); dep-info files are not.
-        name.strip_prefix("lib").unwrap_or(name)
-    } else {
-        name
-    };
-    crate_name(name)
 }
 
 /// Copies the file or folder `from` to `to`, giving every file `from`'s modification time.

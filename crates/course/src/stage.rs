@@ -463,8 +463,7 @@ pub fn registry_crates(lock: &Path, roots: &[&str]) -> Vec<String> {
     crates
 }
 
-/// The artifacts of `crates` in `<target>/debug/deps` (cargo names them `lib<crate>-<hash>.*`,
-/// or `<crate>-<hash>.*` for build outputs).
+/// The artifacts of `crates` in `<target>/debug/deps`.
 fn dependency_files(target_dir: &Path, crates: &[String]) -> Vec<PathBuf> {
     let Ok(dir) = std::fs::read_dir(target_dir.join("debug/deps")) else {
         return Vec::new();
@@ -472,16 +471,32 @@ fn dependency_files(target_dir: &Path, crates: &[String]) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = dir
         .flatten()
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            let stem = name.strip_prefix("lib").unwrap_or(&name);
-            stem.rsplit_once('-')
-                .is_some_and(|(krate, _)| crates.iter().any(|c| c == krate))
-        })
+        .filter(|e| crates.contains(&artifact_crate(&e.file_name().to_string_lossy())))
         .map(|e| e.path())
         .collect();
     files.sort();
     files
+}
+
+/// The crate (with `-` as `_`) an entry of a target dir's `deps/`, `build/` or
+/// `.fingerprint/` belongs to: `libtokio-<hash>.rlib` (and .rmeta, .so), `tokio-<hash>.d`
+/// and the folder `tokio-<hash>` are all tokio's, and `liblibc-<hash>.rlib` and
+/// `libc-<hash>.d` are libc's.
+pub fn artifact_crate(entry: &str) -> String {
+    let stem = entry.split('.').next().unwrap_or(entry);
+    let name = match stem.rsplit_once('-') {
+        Some((name, hash)) if hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            name
+        }
+        _ => stem,
+    };
+    // Libraries are `lib<crate>-<hash>.<ext>`; dep-info files and folders are not.
+    let name = if entry.contains('.') && !entry.ends_with(".d") {
+        name.strip_prefix("lib").unwrap_or(name)
+    } else {
+        name
+    };
+    name.replace('-', "_")
 }
 
 impl Dependencies {
@@ -726,6 +741,23 @@ mod tests {
         // Rewritten with the very same bytes: the stamp differs, the contents do not.
         std::fs::write(&path, b"the grader's own build").unwrap();
         assert!(taken.matches(&path));
+    }
+
+    #[test]
+    fn an_artifact_is_told_by_its_crate() {
+        for (entry, krate) in [
+            ("libtokio-0123456789abcdef.rlib", "tokio"),
+            ("libtokio_macros-0123456789abcdef.so", "tokio_macros"),
+            ("tokio-0123456789abcdef.d", "tokio"),
+            ("liblibc-0123456789abcdef.rmeta", "libc"),
+            ("libc-0123456789abcdef.d", "libc"),
+            (
+                "signal-hook-registry-0123456789abcdef",
+                "signal_hook_registry",
+            ),
+        ] {
+            assert_eq!(artifact_crate(entry), krate, "{entry}");
+        }
     }
 
     #[test]
